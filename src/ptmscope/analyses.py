@@ -9,6 +9,7 @@ analysis means adding its module and one line here.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,8 @@ def run_analyses(
 ) -> list[AnalysisSummary]:
     """Run every registered analysis (or those named in ``only``) over the store.
 
-    An analysis that is not available gives a summary saying so; the others still run.
+    An analysis that is not available, or that fails, gives a summary saying so (counts
+    ``available: 0`` or ``failed: 1``); the others still run.
     """
     progress = progress or NullProgress()
     out: list[AnalysisSummary] = []
@@ -78,5 +80,11 @@ def run_analyses(
         except (ImportError, AttributeError) as err:
             out.append(AnalysisSummary(step.name, (f"not available: {err}",), {"available": 0}))
             continue
-        out.append(fn(store, progress))
+        try:
+            out.append(fn(store, progress))
+        except Exception as err:  # one broken analysis must not stop the others
+            if os.environ.get("PTMSCOPE_DEBUG"):
+                raise
+            out.append(AnalysisSummary(
+                step.name, (f"FAILED: {type(err).__name__}: {err}",), {"failed": 1}))
     return out

@@ -63,7 +63,9 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Entry point: run the app, turning ptmscope errors into one-line messages (exit 2)."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the exit code of typer.Exit instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except PtmscopeError as err:
         err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
         if err.hint:

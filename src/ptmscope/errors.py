@@ -72,6 +72,16 @@ class AnalysisError(PtmscopeError):
     """An analysis could not run at all (as opposed to a per-item 'not analysable' result)."""
 
 
+class NotAnalysableError(AnalysisError):
+    """One subject (e.g. a family) cannot be measured; ``reason`` is a stable code, ``detail``
+    one human line. Corpus runs record it as a result and go on."""
+
+    def __init__(self, reason: str, detail: str, *, hint: str = "") -> None:
+        super().__init__(f"not analysable ({reason}): {detail}", hint=hint)
+        self.reason = reason
+        self.detail = detail
+
+
 class ScanError(PtmscopeError):
     """The risk scanner could not complete."""
 
@@ -87,3 +97,7 @@ class ReportError(PtmscopeError):
 
 class UsageError(PtmscopeError):
     """The user's arguments do not fit together."""
+
+
+class EvaluationDataError(AnalysisError):
+    """Evaluation data could not be read: missing file or split, unreadable format."""

@@ -173,6 +173,8 @@ class CommitFileRecord:
         lines_added / lines_removed: None when unknown (binary file, or history read with
             name-status only because blobs are missing).
         old_path: the previous path for renames and copies.
+        blob_id: the git blob id of the path after the commit (None when deleted or
+            unknown); ties identical file versions across repositories.
     """
 
     repo_id: RepoId
@@ -182,6 +184,7 @@ class CommitFileRecord:
     old_path: str | None = None
     lines_added: int | None = None
     lines_removed: int | None = None
+    blob_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

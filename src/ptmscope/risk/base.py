@@ -10,13 +10,33 @@ ordered table in ``ptmscope.risk.registry``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO, ClassVar
 
 from ptmscope.records import Severity
 
 #: How many bytes ``sniff`` receives from the start of a file.
 SNIFF_BYTES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Metadata of one rule a scanner can report (one SARIF rule each).
+
+    Attributes:
+        id: the ``rule_id`` its issues carry (``PICKLE-GLOBAL-DANGEROUS``).
+        title: one short line.
+        why: why it matters.
+        fix: what to do about it.
+        severity: the usual severity of its issues (the issue's own severity wins).
+    """
+
+    id: str
+    title: str
+    why: str
+    fix: str
+    severity: Severity = Severity.HIGH
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +105,19 @@ class ScanContext:
         depth: container nesting depth (the dispatcher refuses past a limit).
         folder: the model folder on disk, when known (ONNX external data, auto_map code...).
         size: the artifact's size in bytes, when known.
+        dispatch: set by the dispatcher: container scanners call it on a member's stream
+            with ``ctx.member(name)`` to have the member detected and scanned by content.
     """
 
     path: str
     depth: int = 0
     folder: str | None = None
     size: int | None = None
+    dispatch: Callable[[BinaryIO, ScanContext], ScanResult] | None = None
+
+    def member(self, name: str, size: int | None = None) -> ScanContext:
+        """The context of member ``name`` of this container (``archive:member``, depth + 1)."""
+        return replace(self, path=f"{self.path}:{name}", depth=self.depth + 1, size=size)
 
 
 class Scanner(ABC):
@@ -104,6 +131,8 @@ class Scanner(ABC):
     description: ClassVar[str]
     #: Import name of an optional dependency it needs (``"h5py"``), or ``None``.
     requires: ClassVar[str | None] = None
+    #: The rules its issues can carry (for SARIF and the docs); optional.
+    rules: ClassVar[tuple[Rule, ...]] = ()
 
     @classmethod
     @abstractmethod

@@ -80,7 +80,8 @@ _V1: Sequence[str] = (
         change_kind VARCHAR NOT NULL,      -- A M D R C T, X unknown
         old_path VARCHAR,
         lines_added INTEGER,               -- NULL: unknown (binary, or blobs missing)
-        lines_removed INTEGER
+        lines_removed INTEGER,
+        blob_id VARCHAR                    -- blob after the commit; NULL when deleted/unknown
     )""",
     """CREATE TABLE IF NOT EXISTS files (
         repo_id VARCHAR NOT NULL,

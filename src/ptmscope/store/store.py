@@ -251,6 +251,7 @@ class Store:
                 "old_path": [f.old_path for f in rows],
                 "lines_added": pa.array([f.lines_added for f in rows], pa.int32()),
                 "lines_removed": pa.array([f.lines_removed for f in rows], pa.int32()),
+                "blob_id": [f.blob_id for f in rows],
             },
         )
 
@@ -447,14 +448,14 @@ class Store:
     def commit_files(self, rid: str) -> list[CommitFileRecord]:
         """Every (commit, path) change of ``rid``."""
         rows = self.con.execute(
-            "SELECT repo_id, sha, path, change_kind, old_path, lines_added, lines_removed "
-            "FROM commit_files WHERE repo_id = ?",
+            "SELECT repo_id, sha, path, change_kind, old_path, lines_added, lines_removed, "
+            "blob_id FROM commit_files WHERE repo_id = ?",
             [rid],
         ).fetchall()
         return [
             CommitFileRecord(
                 repo_id=RepoId(r[0]), sha=r[1], path=r[2], change_kind=ChangeKind(r[3]),
-                old_path=r[4], lines_added=r[5], lines_removed=r[6],
+                old_path=r[4], lines_added=r[5], lines_removed=r[6], blob_id=r[7],
             )
             for r in rows
         ]

@@ -1,0 +1,361 @@
+"""The self-contained HTML report: one file, no network, every script and style inlined.
+
+``render_html(data, plotly_js, nonce)`` is a pure function of the report data. The page has
+four parts: an overview (counts and findings by severity), one section per model (attribute
+scorecard, risk findings, claim checks, files and formats), one per family (timeline of
+two-week bins, synchronization pattern, lags, staleness) and corpus views (pattern
+distribution, pattern by maturity, change-type shares, missing attributes by task).
+
+Safety: hostile text is escaped and clipped (``markup.esc``); figure data travels as JSON in
+one ``<script type="application/json">`` block escaped by ``markup.script_json``; and a
+Content-Security-Policy allows only the two scripts carrying this report's nonce, no network
+at all, so even an escaping bug could not run injected script or load anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import resources
+
+from ptmscope.records import SEVERITY_ORDER, Finding, Outcome
+from ptmscope.report import plots
+from ptmscope.report.data import FamilyView, ModelView, ReportData, detail
+from ptmscope.report.markup import NA, badge, esc, human_size, number, script_json, table
+
+#: Rows shown in a model's file table before the rest is summarised.
+MAX_FILE_ROWS = 150
+#: Findings shown per table before the rest is summarised.
+MAX_FINDING_ROWS = 200
+
+
+def _asset(name: str) -> str:
+    """A text file shipped in ``ptmscope/report/assets``."""
+    return resources.files("ptmscope.report").joinpath("assets", name).read_text("utf-8")
+
+
+class _Figures:
+    """Collects figures while sections render; each gets a stable id."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, object] = {}
+
+    def box(self, plot: plots.Plot | None, empty_text: str) -> str:
+        """The plot's div with its fallback table, or ``empty_text`` when there is no plot."""
+        if plot is None:
+            return f'<p class="note">{empty_text}</p>'
+        fig_id = f"fig{len(self.specs) + 1}"
+        self.specs[fig_id] = plot.figure
+        return (
+            f'<div class="plotbox"><div class="plot" id="{fig_id}" data-fig="{fig_id}" '
+            f'role="img" aria-label="{esc(plot.title, 80)}"></div>'
+            f'<details class="fallback" open><summary>{esc(plot.title, 80)}: data table'
+            f"</summary>{plot.fallback}</details></div>"
+        )
+
+
+def render_html(data: ReportData, plotly_js: str, nonce: str) -> str:
+    """The whole report page.
+
+    Args:
+        data: what to show (from ``load_report_data``).
+        plotly_js: the plotly.js bundle to inline (only included when there are figures).
+        nonce: a fresh random token; only scripts carrying it may run (CSP).
+
+    Returns:
+        the HTML text.
+    """
+    figures = _Figures()
+    if data.is_empty:
+        body = _empty_section(data)
+    else:
+        body = "".join((
+            _overview(data, figures), _models(data.models, "models", "Models (Hugging Face)"),
+            _models(data.repos, "repos", "Upstream repositories (GitHub)") if data.repos else "",
+            _families(data.families, figures), _corpus(data, figures),
+        ))
+    scripts = ""
+    if figures.specs:
+        scripts = (
+            f'<script type="application/json" id="ptm-figures">{script_json(figures.specs)}'
+            f'</script><script nonce="{nonce}">{_safe_inline_js(plotly_js)}</script>'
+            f'<script nonce="{nonce}">{_asset("boot.js")}</script>'
+        )
+    csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
+           "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>ptmscope report</title><style>{_asset('report.css')}</style></head><body>"
+        f"{_header(data)}<main>{body}</main>"
+        "<noscript><p class=\"note\">JavaScript is off: every plot is shown as the data table "
+        "under its place.</p></noscript>"
+        f"{scripts}</body></html>"
+    )
+
+
+def _safe_inline_js(code: str) -> str:
+    """Keep a trusted bundle from closing its own script element."""
+    return code.replace("</script", "<\\/script")
+
+
+def _header(data: ReportData) -> str:
+    when = data.generated_at.strftime("%Y-%m-%d %H:%M UTC")
+    nav = "" if data.is_empty else (
+        '<nav><a href="#overview">Overview</a><a href="#models">Models</a>'
+        + ('<a href="#repos">Upstream repos</a>' if data.repos else "")
+        + '<a href="#families">Families</a><a href="#corpus">Corpus</a></nav>'
+    )
+    return (
+        '<header class="top"><h1>ptmscope report</h1>'
+        f"<p>store {esc(data.store_path, 160)} · generated {when} · "
+        f"ptmscope {esc(data.tool_version, 20)}</p></header>{nav}"
+    )
+
+
+def _empty_section(data: ReportData) -> str:
+    return (
+        '<section id="overview"><h2>Overview</h2><p class="empty">The store '
+        f"<code>{esc(data.store_path, 160)}</code> is empty: no models, repositories or "
+        "families to report on. Run <code>ptmscope ingest PATH</code> or "
+        "<code>ptmscope demo</code> first.</p></section>"
+    )
+
+
+# --- overview ------------------------------------------------------------------------------------
+def _overview(data: ReportData, figures: _Figures) -> str:
+    o = data.overview
+    tiles = "".join(
+        f'<div class="tile"><b>{value}</b><span>{label}</span></div>'
+        for label, value in (
+            ("models", o.models), ("upstream repos", o.upstream_repos),
+            ("families", o.families), ("commits", o.commits), ("files", o.files),
+            ("findings", o.findings),
+        )
+    )
+    notes = "".join(f"<li>{esc(n, 300)}</li>" for n in data.notes)
+    return (
+        '<section id="overview"><h2>Overview</h2>'
+        f'<div class="tiles">{tiles}</div>'
+        + (f'<ul class="notes">{notes}</ul>' if notes else "")
+        + figures.box(plots.severity_plot(o), "No findings in the store yet.")
+        + _model_index(data.models)
+        + "</section>"
+    )
+
+
+def _severity_badges(findings: Sequence[Finding]) -> str:
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    for f in findings:
+        counts[f.severity] += 1
+    return "".join(badge(f"{n} {s.value}", s.value) for s, n in counts.items() if n)
+
+
+def _model_index(models: Sequence[ModelView]) -> str:
+    if not models:
+        return '<p class="note">No Hugging Face models in the store.</p>'
+    rows = []
+    for i, m in enumerate(models):
+        missing = sum(1 for f in m.of("attributes") if f.outcome is Outcome.MISSING)
+        rows.append([
+            f'<a href="#model-{i}">{esc(m.repo.name, 80)}</a>', esc(m.task, 40),
+            esc(m.license, 40), _severity_badges(m.of("risk")) or badge("none", "ok"),
+            f"{missing} of {len(m.of('attributes'))}" if m.of("attributes") else NA,
+            str(len(m.of("perf"))),
+        ])
+    return "<h3>Models at a glance</h3>" + table(
+        ["model", "task", "licence", "risk findings", "attributes missing", "claim checks"],
+        rows)
+
+
+# --- models --------------------------------------------------------------------------------------
+def _models(models: Sequence[ModelView], anchor: str, title: str) -> str:
+    if not models:
+        return (f'<section id="{anchor}"><h2>{title}</h2>'
+                '<p class="note">None in the store.</p></section>')
+    prefix = "model" if anchor == "models" else "repo"
+    parts = [_model_section(m, f"{prefix}-{i}") for i, m in enumerate(models)]
+    return f'<section id="{anchor}"><h2>{title}</h2>{"".join(parts)}</section>'
+
+
+def _model_section(m: ModelView, anchor: str) -> str:
+    risky = any(f.severity.rank <= 1 for f in m.of("risk"))
+    meta = (f"{esc(m.task, 40)} · licence {esc(m.license, 40)} · card {m.card_state} · "
+            f"{m.commit_count} commits · {len(m.files)} files")
+    summary = (_severity_badges(m.of("risk")) if m.finding_count
+               else badge("no findings", "none"))
+    facts = (
+        f'<p class="facts">id {esc(m.repo.repo_id, 160)} · source {esc(m.repo.source, 160)}'
+        f" · last commit {_when(m.last_commit)}"
+        + (f" · families {esc(', '.join(m.family_ids), 160)}" if m.family_ids else "")
+        + "</p>"
+    )
+    if m.finding_count == 0:
+        body = ('<p class="none">No findings for this model: no analysis has reported '
+                "anything about it (either it passed, or no analysis has run on it yet).</p>")
+    else:
+        body = (
+            "<h4>Attribute scorecard</h4>" + _attributes_table(m.of("attributes"))
+            + "<h4>Risk findings</h4>" + _risk_table(m.of("risk"))
+            + "<h4>Claim checks</h4>" + _perf_table(m.of("perf"))
+            + (("<h4>Other findings</h4>" + _generic_table(m.other_findings))
+               if m.other_findings else "")
+        )
+    card = (
+        f'<details><summary>Model card ({m.card_state})</summary>'
+        f'<pre class="card">{esc(m.card_excerpt, 600)}</pre></details>'
+        if m.card_excerpt else ""
+    )
+    open_attr = " open" if risky else ""
+    return (
+        f'<details class="model" id="{anchor}"{open_attr}><summary>{esc(m.repo.name, 100)}'
+        f'<span class="meta">{meta}</span> {summary}</summary>{facts}{body}'
+        f"<h4>Files and formats</h4>{_files_table(m)}{card}</details>"
+    )
+
+
+def _when(moment: datetime | None) -> str:
+    return NA if moment is None else moment.strftime("%Y-%m-%d")
+
+
+def _more(items: Sequence[object], limit: int) -> str:
+    extra = len(items) - limit
+    return f'<p class="note">… and {extra} more (see --json).</p>' if extra > 0 else ""
+
+
+def _attributes_table(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return '<p class="note">No attribute findings (the attributes analysis has not run).</p>'
+    order = {o: i for i, o in enumerate(Outcome)}
+    ranked = sorted(findings, key=lambda f: (order[f.outcome], f.rule_id))
+    rows = [
+        [esc(f.rule_id, 60), badge(f.outcome.value, f.outcome.value),
+         esc(detail(f, "category", "group"), 40), esc(f.message, 200),
+         esc(detail(f, "evidence"), 160), esc(detail(f, "remedy", "remediation"), 200),
+         esc(detail(f, "score"), 10)]
+        for f in ranked[:MAX_FINDING_ROWS]
+    ]
+    present = sum(1 for f in findings if f.outcome is Outcome.PRESENT)
+    return (f'<p class="facts">{present} of {len(findings)} attributes present.</p>'
+            + table(["check", "outcome", "category", "finding", "evidence", "remedy",
+                     "score"], rows)
+            + _more(ranked, MAX_FINDING_ROWS))
+
+
+def _risk_table(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return '<p class="none">No risk findings.</p>'
+    rows = [
+        [badge(f.severity.value, f.severity.value), esc(f.rule_id, 60), esc(f.path, 120),
+         esc(f.location, 60), esc(detail(f, "construct"), 80), esc(detail(f, "format"), 30),
+         esc(f.message, 200), esc(detail(f, "why"), 200)]
+        for f in findings[:MAX_FINDING_ROWS]
+    ]
+    return (table(["severity", "rule", "file", "where", "construct", "format", "finding",
+                   "why it matters"], rows) + _more(findings, MAX_FINDING_ROWS))
+
+
+def _perf_table(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return '<p class="note">No claim checks (no claims found, or perf has not run).</p>'
+    rows = [
+        [esc(f.rule_id, 60), badge(f.outcome.value, f.outcome.value),
+         esc(detail(f, "claimed"), 40), esc(detail(f, "measured"), 40),
+         esc(detail(f, "diff_pp"), 20), esc(detail(f, "ci"), 40),
+         esc(detail(f, "verdict"), 40), esc(f.message, 200)]
+        for f in findings[:MAX_FINDING_ROWS]
+    ]
+    return (table(["check", "outcome", "claimed", "measured", "diff (pp)", "CI", "verdict",
+                   "finding"], rows) + _more(findings, MAX_FINDING_ROWS))
+
+
+def _generic_table(findings: Sequence[Finding]) -> str:
+    rows = [
+        [esc(f.analysis, 30), badge(f.severity.value, f.severity.value), esc(f.rule_id, 60),
+         badge(f.outcome.value, f.outcome.value), esc(f.path, 120), esc(f.message, 200)]
+        for f in findings[:MAX_FINDING_ROWS]
+    ]
+    return (table(["analysis", "severity", "rule", "outcome", "file", "finding"], rows)
+            + _more(findings, MAX_FINDING_ROWS))
+
+
+def _files_table(m: ModelView) -> str:
+    if not m.files:
+        return '<p class="note">No files stored for this repository.</p>'
+    formats: dict[str, int] = {}
+    for f in m.files:
+        formats[f.format] = formats.get(f.format, 0) + 1
+    summary = ", ".join(f"{esc(k, 30)} {v}" for k, v in sorted(formats.items()))
+    rows = [
+        [esc(f.path, 120), esc(f.format, 30), human_size(f.size),
+         "LFS" if f.lfs else "git", esc(f.sha256[:16] + "…" if f.sha256 else None, 20)]
+        for f in m.files[:MAX_FILE_ROWS]
+    ]
+    return (f'<p class="facts">Formats: {summary}</p>'
+            + table(["path", "format", "size", "stored as", "sha256"], rows)
+            + _more(m.files, MAX_FILE_ROWS))
+
+
+# --- families ------------------------------------------------------------------------------------
+def _families(families: Sequence[FamilyView], figures: _Figures) -> str:
+    if not families:
+        return ('<section id="families"><h2>Families</h2><p class="note">No families in the '
+                "store (ingest a family manifest to compare GitHub and Hugging Face).</p>"
+                "</section>")
+    parts = [_family_section(f, i, figures) for i, f in enumerate(families)]
+    return f'<section id="families"><h2>Families</h2>{"".join(parts)}</section>'
+
+
+def _family_section(fam: FamilyView, index: int, figures: _Figures) -> str:
+    s = fam.sync
+    facts = table(
+        ["pattern", "type", "intensity", "lag (who moves first)", "platform switches",
+         "switch lag mean / median (days)", "maturity", "change-type similarity"],
+        [[esc(s.pattern, 60), esc(s.sync_type, 20), esc(s.intensity, 20), esc(s.lag, 40),
+          NA if s.switch_lag_count is None else str(s.switch_lag_count),
+          f"{number(s.switch_lag_mean)} / {number(s.switch_lag_median)}",
+          f"{esc(s.maturity, 20)} ({number(s.maturity_days, 0)} days)",
+          number(s.similarity, 2)]],
+    )
+    stale_rows = [
+        [esc(st.variant, 80), _when(st.last_commit),
+         NA if st.upstream_commits_after is None else str(st.upstream_commits_after),
+         NA if st.days_behind is None else str(st.days_behind)]
+        for st in fam.staleness
+    ]
+    stale = (table(["variant", "last commit", "upstream commits since", "days behind upstream"],
+                   stale_rows) if stale_rows else '<p class="note">No variants.</p>')
+    messages = "".join(
+        f"<li>{badge(f.severity.value, f.severity.value)}{esc(f.rule_id, 60)}: "
+        f"{esc(f.message, 240)}</li>"
+        for f in fam.findings[:50]
+    )
+    upstream = esc(fam.family.upstream, 160)
+    t0 = fam.t0.isoformat() if fam.t0 else NA
+    return (
+        f'<section class="family" id="family-{index}"><h3>{esc(fam.family.family_id, 100)}</h3>'
+        f'<p class="facts">upstream {upstream} · {len(fam.family.variants)} variants · '
+        f"t0 {t0} · {fam.bin_count} two-week bins</p>{facts}"
+        + figures.box(plots.timeline_plot(fam), "No commits stored for this family.")
+        + f"<h4>Staleness</h4>{stale}"
+        + (f"<h4>Sync findings</h4><ul>{messages}</ul>" if messages else
+           '<p class="note">No sync findings for this family (sync has not run).</p>')
+        + "</section>"
+    )
+
+
+# --- corpus --------------------------------------------------------------------------------------
+def _corpus(data: ReportData, figures: _Figures) -> str:
+    c = data.corpus
+    no_sync = "No synchronization patterns yet (run the sync analysis over families)."
+    return (
+        '<section id="corpus"><h2>Corpus views</h2><div class="grid2">'
+        + f"<div>{figures.box(plots.pattern_plot(c), no_sync)}</div>"
+        + f"<div>{figures.box(plots.pattern_maturity_plot(c), no_sync)}</div>"
+        + "</div>"
+        + figures.box(plots.change_type_plot(c), "No commits in any family.")
+        + figures.box(plots.missing_heatmap(c),
+                      "No attribute findings yet (run the attributes analysis).")
+        + "</section>"
+    )

@@ -1,0 +1,431 @@
+"""Mine a local git repository (normal or bare clone) into a ``RepoSnapshot``.
+
+History is read by ONE ``git log -z --pretty=raw --raw --numstat`` process per repository,
+parsed as a stream: raw format keeps commit messages indented (so a hostile message cannot
+forge a record boundary), carries the signature header, and ``--raw`` gives each path's blob
+id and change kind. When blobs are missing (a ``--filter=blob:none`` clone, or a repository
+whose big blobs were pruned) line counts cannot be computed: the miner falls back to
+``--raw`` alone and records that line counts are unknown.
+
+Files at HEAD come from one ``git ls-tree``; Git LFS pointers and the model card from one
+``git cat-file --batch``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from ptmscope.errors import CorruptRepositoryError, NotARepositoryError, SourceNotFoundError
+from ptmscope.progress import NullProgress, Progress
+from ptmscope.records import (
+    CardRecord,
+    ChangeKind,
+    CommitFileRecord,
+    CommitRecord,
+    CommitSha,
+    FileRecord,
+    Platform,
+    RepoId,
+    RepoRecord,
+    RepoSnapshot,
+)
+from ptmscope.sources.card import CARD_NAMES, MAX_CARD_BYTES, parse_card
+from ptmscope.sources.gitcmd import first_line, git_command, git_config_values, git_env, run_git
+from ptmscope.sources.lfs import parse_lfs_pointer
+
+_CHUNK = 1 << 20
+_EMPTY_BLOB = re.compile(rb"^0+$")
+_NUMSTAT = re.compile(rb"^(\d+|-)\t(\d+|-)\t(.*)$", re.DOTALL)
+#: LFS pointers are ~130 bytes; the spec caps them at 1024.
+_POINTER_MAX = 1024
+_POINTER_MIN = 40
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A commit being parsed: its header and its diff entries (raw then numstat)."""
+
+    commit: CommitRecord
+    raw: list[tuple[str, str | None, str, str | None]] = field(default_factory=list)
+    numstat: list[tuple[int | None, int | None]] = field(default_factory=list)
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "replace").replace("\x00", "\ufffd")
+
+
+def _parse_person(value: bytes) -> tuple[str, str, datetime]:
+    """``Name <email> 1700000000 +0200`` -> (name, email, aware datetime)."""
+    ident, _, tz = value.rpartition(b" ")
+    ident, _, stamp = ident.rpartition(b" ")
+    name, _, email = ident.rpartition(b" <")
+    try:
+        sign = -1 if tz[:1] == b"-" else 1
+        minutes = sign * (int(tz[1:3]) * 60 + int(tz[3:5]))
+        when = datetime.fromtimestamp(int(stamp), timezone(timedelta(minutes=minutes)))
+    except (ValueError, OverflowError, OSError):
+        when = datetime.fromtimestamp(0, timezone.utc)
+    return _decode(name), _decode(email.rstrip(b">")), when
+
+
+def _parse_header(rid: RepoId, block: bytes) -> CommitRecord:
+    """Parse ``commit <sha>\\ntree..\\nparent..\\nauthor..\\ncommitter..\\n[gpgsig..]\\n\\n    msg``."""
+    head, _, message = block.partition(b"\n\n")
+    sha = b""
+    parents: list[str] = []
+    author = committer = (b"", b"", b"")
+    a_name = a_mail = c_name = c_mail = ""
+    a_when = c_when = datetime.fromtimestamp(0, timezone.utc)
+    signed = False
+    for line in head.split(b"\n"):
+        key, _, value = line.partition(b" ")
+        if key == b"commit":
+            sha = value.split(b" ", 1)[0]
+        elif key == b"parent":
+            parents.append(value.decode("ascii", "replace"))
+        elif key == b"author":
+            a_name, a_mail, a_when = _parse_person(value)
+        elif key == b"committer":
+            c_name, c_mail, c_when = _parse_person(value)
+        elif key in (b"gpgsig", b"gpgsig-sha256"):
+            signed = True
+    del author, committer
+    lines = message.split(b"\n")
+    text = b"\n".join(line[4:] if line.startswith(b"    ") else line for line in lines)
+    return CommitRecord(
+        repo_id=rid, sha=CommitSha(sha.decode("ascii", "replace")), author_name=a_name,
+        author_email=a_mail, authored_at=a_when, committer_name=c_name,
+        committer_email=c_mail, committed_at=c_when, message=_decode(text.strip(b"\n")),
+        parents=tuple(parents), signed=signed,
+    )
+
+
+def _iter_tokens(stream: Iterator[bytes]) -> Iterator[bytes]:
+    """Split a byte stream on NUL, chunk by chunk (bounded memory)."""
+    buffer = b""
+    for chunk in stream:
+        buffer += chunk
+        parts = buffer.split(b"\x00")
+        buffer = parts.pop()
+        yield from parts
+    if buffer:
+        yield buffer
+
+
+def _read_chunks(proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
+    assert proc.stdout is not None
+    while chunk := proc.stdout.read(_CHUNK):
+        yield chunk
+
+
+_KIND = {k.value: k for k in ChangeKind}
+
+
+def _finish(rid: RepoId, pending: _Pending, numstat: bool) -> list[CommitFileRecord]:
+    out: list[CommitFileRecord] = []
+    counts = pending.numstat if numstat and len(pending.numstat) == len(pending.raw) else []
+    for index, (status, old_path, path, blob) in enumerate(pending.raw):
+        added, removed = counts[index] if counts else (None, None)
+        out.append(
+            CommitFileRecord(
+                repo_id=rid, sha=pending.commit.sha, path=path,
+                change_kind=_KIND.get(status, ChangeKind.UNKNOWN), old_path=old_path,
+                lines_added=added, lines_removed=removed, blob_id=blob,
+            )
+        )
+    return out
+
+
+def _parse_log(
+    rid: RepoId, tokens: Iterator[bytes], numstat: bool, progress: Progress
+) -> tuple[list[CommitRecord], list[CommitFileRecord]]:
+    """Turn the NUL-separated ``git log`` stream into records."""
+    commits: list[CommitRecord] = []
+    files: list[CommitFileRecord] = []
+    pending: _Pending | None = None
+    for token in tokens:
+        if token.startswith(b"commit ") or token.startswith(b"\ncommit "):
+            if pending is not None:
+                files.extend(_finish(rid, pending, numstat))
+                progress.advance(1)
+            block = token.lstrip(b"\n")
+            # The diff starts at the first line beginning with ':' (message lines are indented).
+            cut = block.find(b"\n:")
+            header, first = (block, b"") if cut < 0 else (block[:cut], block[cut + 1 :])
+            pending = _Pending(_parse_header(rid, header))
+            commits.append(pending.commit)
+            token = first
+            if not token:
+                continue
+        if pending is None:
+            continue
+        token = token.lstrip(b"\n")
+        if not token:
+            continue
+        if token.startswith(b":"):
+            _add_raw(pending, token, tokens)
+        elif numstat and (match := _NUMSTAT.match(token)):
+            added = None if match.group(1) == b"-" else int(match.group(1))
+            removed = None if match.group(2) == b"-" else int(match.group(2))
+            pending.numstat.append((added, removed))
+            if not match.group(3):  # rename/copy: two more tokens, old then new path
+                next(tokens, None)
+                next(tokens, None)
+    if pending is not None:
+        files.extend(_finish(rid, pending, numstat))
+        progress.advance(1)
+    return commits, files
+
+
+def _add_raw(pending: _Pending, token: bytes, tokens: Iterator[bytes]) -> None:
+    """``:100644 100644 <old> <new> M`` then the path (two paths for renames and copies)."""
+    fields = token[1:].split(b" ")
+    if len(fields) < 5:
+        return
+    status = fields[4][:1].decode("ascii", "replace")
+    new_blob = fields[3]
+    blob = None if _EMPTY_BLOB.match(new_blob) else new_blob.decode("ascii", "replace")
+    first = _decode(next(tokens, b""))
+    if status in ("R", "C"):
+        second = _decode(next(tokens, b""))
+        pending.raw.append((status, first, second, blob))
+    else:
+        pending.raw.append((status, None, first, blob))
+
+
+def _run_log(
+    repo: Path, rid: RepoId, numstat: bool, progress: Progress
+) -> tuple[list[CommitRecord], list[CommitFileRecord]] | None:
+    """Run one ``git log``; None when git failed (e.g. blobs missing for numstat)."""
+    args = ["log", "-z", "--pretty=raw", "--raw", "--no-abbrev", "--no-color",
+            "--no-ext-diff", "--no-textconv", "--encoding=UTF-8"]
+    args += ["--numstat", "-M"] if numstat else ["--no-renames"]
+    args.append("HEAD")
+    proc = subprocess.Popen(
+        git_command(repo, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=git_env(),
+    )
+    try:
+        result = _parse_log(rid, _iter_tokens(_read_chunks(proc)), numstat, progress)
+    finally:
+        assert proc.stderr is not None
+        stderr = proc.stderr.read(64 * 1024)
+        proc.stdout.close() if proc.stdout else None
+        code = proc.wait()
+    if code != 0:
+        if numstat:
+            return None
+        raise CorruptRepositoryError(f"{repo}: git log failed: {first_line(stderr)}")
+    return result
+
+
+def is_partial_clone(repo: Path) -> bool:
+    """True for clones made with ``--filter`` (blobs fetched lazily from a promisor remote)."""
+    return bool(git_config_values(repo, "extensions.partialclone")) or any(
+        v == "true" for v in git_config_values(repo, "remote.origin.promisor")
+    )
+
+
+def open_repo(path: Path) -> tuple[Path, bool]:
+    """Check ``path`` is a readable git repository; return (path, is_bare).
+
+    Raises:
+        SourceNotFoundError: the path does not exist.
+        NotARepositoryError: it is not a git repository.
+        CorruptRepositoryError: git cannot read it.
+    """
+    if not path.exists():
+        raise SourceNotFoundError(f"{path}: no such file or folder")
+    if not path.is_dir():
+        raise NotARepositoryError(f"{path}: not a folder")
+    proc = subprocess.run(
+        git_command(path, "rev-parse", "--is-bare-repository", "--git-dir"),
+        capture_output=True, env=git_env(), check=False,
+    )
+    if proc.returncode != 0:
+        message = first_line(proc.stderr)
+        if "not a git repository" in message:
+            raise NotARepositoryError(f"{path}: not a git repository")
+        raise CorruptRepositoryError(f"{path}: git cannot read this repository: {message}")
+    lines = proc.stdout.decode("utf-8", "replace").split()
+    git_dir = Path(lines[1]) if len(lines) > 1 else path
+    if not git_dir.is_absolute():
+        git_dir = path / git_dir
+    if git_dir.resolve() != path.resolve() and path.resolve() not in git_dir.resolve().parents:
+        # ``path`` lies inside some other repository (e.g. a plain folder in a checkout).
+        raise NotARepositoryError(f"{path}: not the top of a git repository")
+    return path, lines[:1] == ["true"]
+
+
+def head_sha(repo: Path) -> str | None:
+    """The commit HEAD points at, or None for an empty repository."""
+    out = run_git(repo, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
+    text = out.decode("ascii", "replace").strip()
+    return text or None
+
+
+@dataclass(frozen=True, slots=True)
+class _TreeEntry:
+    path: str
+    blob: str
+    size: int | None
+
+
+def _ls_tree(repo: Path, with_sizes: bool) -> list[_TreeEntry]:
+    args = ["ls-tree", "-r", "-z", "--full-tree"] + (["-l"] if with_sizes else []) + ["HEAD"]
+    out = run_git(repo, *args)
+    entries: list[_TreeEntry] = []
+    for item in out.split(b"\x00"):
+        if not item:
+            continue
+        meta, _, path = item.partition(b"\t")
+        parts = meta.split()
+        if len(parts) < 3 or parts[1] != b"blob":
+            continue  # submodules (commit) are not files of this repo
+        size = int(parts[3]) if with_sizes and len(parts) > 3 and parts[3].isdigit() else None
+        entries.append(_TreeEntry(_decode(path), parts[2].decode("ascii"), size))
+    return entries
+
+
+def _cat_blobs(repo: Path, blobs: list[str], limit: int) -> dict[str, bytes]:
+    """Contents of ``blobs`` (each cut at ``limit`` bytes) with one ``cat-file --batch``."""
+    if not blobs:
+        return {}
+    out = run_git(repo, "cat-file", "--batch", input_bytes="".join(b + "\n" for b in blobs).encode())
+    contents: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        eol = out.index(b"\n", pos)
+        header = out[pos:eol].split()
+        pos = eol + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        contents[header[0].decode("ascii")] = out[pos : pos + min(size, limit)]
+        pos += size + 1
+    return contents
+
+
+def _files_and_card(
+    repo: Path, rid: RepoId, worktree: Path | None, partial: bool
+) -> tuple[list[FileRecord], CardRecord | None, list[str]]:
+    notes: list[str] = []
+    entries = _ls_tree(repo, with_sizes=not partial)
+    card_entry = next((e for e in entries if e.path in CARD_NAMES), None)
+    wanted = (
+        []
+        if partial
+        else [e.blob for e in entries if e.size is not None and _POINTER_MIN <= e.size <= _POINTER_MAX]
+    )
+    card_size = card_entry.size if card_entry else None
+    if card_entry is not None and not partial:
+        wanted.append(card_entry.blob)
+    contents = _cat_blobs(repo, sorted(set(wanted)), max(_POINTER_MAX, MAX_CARD_BYTES))
+    if partial:
+        notes.append("blob-less clone: file sizes, LFS pointers and the card are not read")
+    files: list[FileRecord] = []
+    for e in entries:
+        pointer = parse_lfs_pointer(contents.get(e.blob, b"")) if e.size and e.size <= _POINTER_MAX else None
+        local = worktree / e.path if worktree is not None else None
+        files.append(
+            FileRecord(
+                repo_id=rid, path=e.path, size=e.size, blob_id=e.blob,
+                lfs_sha256=pointer.sha256 if pointer else None,
+                lfs_size=pointer.size if pointer else None,
+                local_path=str(local) if local is not None and local.is_file() else None,
+            )
+        )
+    card = None
+    if card_entry is not None and card_entry.blob in contents:
+        raw = contents[card_entry.blob]
+        if card_size is not None and card_size > MAX_CARD_BYTES:
+            raw = raw + b"\x00"  # mark as longer than the bound so parse_card flags truncation
+        card = parse_card(rid, card_entry.path, raw[: MAX_CARD_BYTES + 1])
+    return files, card, notes
+
+
+def mine_git_repo(
+    path: Path,
+    *,
+    platform: Platform | None = None,
+    name: str | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> RepoSnapshot:
+    """Mine a local git repository: history, files at HEAD, LFS pointers and model card.
+
+    Args:
+        path: a working-tree clone or a bare repository.
+        platform: github or huggingface; detected from content when None.
+        name: ``owner/name``; inferred from the remote URL or the folder when None.
+        source: what to record as the source (defaults to the path).
+        progress: told about each commit parsed.
+
+    Returns:
+        A ``RepoSnapshot`` ready for ``Store.write_snapshot``.
+
+    Raises:
+        SourceNotFoundError, NotARepositoryError, CorruptRepositoryError: bad input.
+    """
+    from ptmscope.sources.detect import detect_platform, infer_name
+
+    progress = progress or NullProgress()
+    repo, bare = open_repo(path.resolve())
+    head = head_sha(repo)
+    partial = is_partial_clone(repo)
+    inferred = name or infer_name(repo, bare)
+    worktree = None if bare else Path(
+        run_git(repo, "rev-parse", "--show-toplevel").decode("utf-8", "replace").strip()
+    )
+    files: list[FileRecord] = []
+    card: CardRecord | None = None
+    notes: list[str] = []
+    # Files come first: the platform (and so the repo id) is detected from them.
+    provisional = RepoId(f"unknown:{inferred}")
+    if head is not None:
+        files, card, notes = _files_and_card(repo, provisional, worktree, partial)
+    detected = platform or detect_platform([f.path for f in files], card, files)
+    rid = RepoId(f"{detected.value}:{inferred}")
+    files = [replace(f, repo_id=rid) for f in files]
+    card = None if card is None else replace(card, repo_id=rid)
+    commits: list[CommitRecord] = []
+    changes: list[CommitFileRecord] = []
+    line_counts_known = True
+    if head is None:
+        notes.append("empty repository: no commits")
+    else:
+        progress.start(f"git log {inferred}")
+        result = None if partial else _run_log(repo, rid, True, progress)
+        if result is None:
+            line_counts_known = False
+            notes.append("line counts unknown: blobs are missing (history read with --raw only)")
+            progress.start(f"git log (name-status) {inferred}")
+            result = _run_log(repo, rid, False, progress)
+            assert result is not None
+        progress.finish()
+        commits, changes = result
+    return RepoSnapshot(
+        repo=RepoRecord(
+            repo_id=rid, platform=detected, name=inferred, source=source or str(path),
+            head=head, default_branch=_default_branch(repo),
+            line_counts_known=line_counts_known, has_git_history=True,
+            metadata={"bare": bare, "partial_clone": partial},
+        ),
+        commits=tuple(commits),
+        commit_files=tuple(changes),
+        files=tuple(files),
+        card=card,
+        notes=tuple(notes),
+    )
+
+
+def _default_branch(repo: Path) -> str | None:
+    out = run_git(repo, "symbolic-ref", "-q", "--short", "HEAD", check=False)
+    return out.decode("utf-8", "replace").strip() or None
+
+

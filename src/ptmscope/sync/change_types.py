@@ -1,0 +1,372 @@
+"""Classify a commit into one of the 15 change types of ``sync-spec.md``, with its evidence.
+
+Offline, deterministic and fast (tens of thousands of commits per second on one core): the
+classifier only reads the commit message, the touched paths (and optionally git's name-status
+letters) and the platform. The rules are data, in one ordered table (``ct_rules.RULES``), read in
+stages:
+
+1. **message rules** that name the change outright (auto-sync, release, "initial commit",
+   "Training in progress", "Upload LlamaForCausalLM", speed/memory words, docstrings...): first
+   match wins.
+2. **file rules**: every path gets the label of its first matching file rule and votes with the
+   rule's weight (weights 2, .gitattributes 0.25, others 1). The largest total wins; ties are
+   broken by ``ct_rules.PRECEDENCE`` (substantive ML changes before docs and housekeeping).
+   Dependency manifests are resolved to add / update / remove dependency from the change kinds
+   and the message's verbs. With no file list, a Hub web-UI message naming one file ("Update
+   config.json") is read as if that file was touched.
+3. **fallback words** in the message when no path matched a file rule.
+4. else ``unclassified`` with the reason (the study dropped such commits; we keep them visible).
+
+Decisions taken where the taxonomy is silent (documented, applied consistently):
+
+* A Hub bulk upload ("Upload folder using huggingface_hub", "Upload 3 files") is **sharing**,
+  unless every file it touched is of one single kind: then that kind wins (a folder of only
+  weight shards is model structure; only sample images is output data).
+* Platform matters: comment/typo messages touching only code are internal documentation on
+  GitHub; images are output data on the Hub but documentation figures on GitHub (outside
+  output folders); Trainer pushes and push_to_hub model-class messages exist only on the Hub.
+
+Hostile input: messages are cut to :data:`MAX_MESSAGE_CHARS`, file lists to :data:`MAX_FILES`,
+paths to :data:`MAX_PATH_CHARS`; all patterns are precompiled and free of nested quantifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ptmscope.sync.ct_rules import (
+    CHANGE_TYPES,
+    CODE_SUFFIXES,
+    DEPENDENCY,
+    EXTERNAL_DOCUMENTATION,
+    FALLBACK_RULES,
+    FILE_RULES,
+    GENERIC_UPDATE_WORDS,
+    INTERNAL_DOCUMENTATION,
+    MERGE,
+    MESSAGE_RULES,
+    NAMED_FILE,
+    PLATFORMS,
+    PRECEDENCE,
+    PROJECT_METADATA,
+    REMOVE_DEPENDENCY,
+    REMOVE_WORDS,
+    RULES,
+    SHARING,
+    UNCLASSIFIED,
+    UPDATE_DEPENDENCY,
+    UPDATE_WORDS,
+    ADD_DEPENDENCY,
+    ADD_WORDS,
+    Guard,
+    Rule,
+)
+
+__all__ = [
+    "CHANGE_TYPES",
+    "MAX_FILES",
+    "MAX_MESSAGE_CHARS",
+    "MAX_PATH_CHARS",
+    "RULES",
+    "UNCLASSIFIED",
+    "Classification",
+    "classify_commit",
+    "explain_commit",
+]
+
+#: Only this many characters of a message are read (the subject and the start of the body).
+MAX_MESSAGE_CHARS = 2000
+#: Only this many paths of a commit are read (a vendoring commit may touch 100,000 files).
+MAX_FILES = 5000
+#: Only the last this-many characters of a path are read (the base name is at the end).
+MAX_PATH_CHARS = 300
+#: At most this many items are kept as evidence.
+MAX_EVIDENCE = 8
+
+_NON_SUBSTANTIVE = frozenset(
+    {EXTERNAL_DOCUMENTATION, INTERNAL_DOCUMENTATION, PROJECT_METADATA, DEPENDENCY}
+)
+_PRECEDENCE_RANK = {label: i for i, label in enumerate(PRECEDENCE)}
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """A commit's change type and why.
+
+    Attributes:
+        label: one of :data:`CHANGE_TYPES` or ``"unclassified"``.
+        rule_id: id of the rule in ``ct_rules.RULES`` that decided.
+        evidence: the files or message words that decided (at most ``MAX_EVIDENCE``).
+        reason: one human sentence; for ``unclassified`` it says what was missing.
+    """
+
+    label: str
+    rule_id: str
+    evidence: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """One touched path as the engine sees it."""
+
+    path: str
+    kind: str
+    rule: Rule | None
+
+    @property
+    def vote(self) -> str | None:
+        return self.rule.vote if self.rule is not None else None
+
+
+def classify_commit(message: str, files: list[str], platform: str) -> str:
+    """Return the change type of one commit (one of :data:`CHANGE_TYPES`, or "unclassified").
+
+    Args:
+        message (`str`): the full commit message (hostile; only the start is read).
+        files (`list[str]`): paths the commit touched (may be empty).
+        platform (`str`): ``"github"`` or ``"huggingface"``.
+
+    Returns:
+        The label; see :func:`explain_commit` for the evidence behind it.
+
+    Raises:
+        ValueError: for any other platform.
+
+    >>> classify_commit("Update config.json", ["config.json"], "huggingface")
+    'parameter tuning'
+    >>> classify_commit("bump torch to 2.1", ["requirements.txt"], "github")
+    'update dependency'
+    """
+    return explain_commit(message, files, platform).label
+
+
+def explain_commit(
+    message: str,
+    files: Sequence[str],
+    platform: str,
+    *,
+    change_kinds: Sequence[str] | None = None,
+) -> Classification:
+    """Classify one commit and say which rule, files and words decided.
+
+    Args:
+        message (`str`): the commit message.
+        files (`Sequence[str]`): touched paths.
+        platform (`str`): ``"github"`` or ``"huggingface"``.
+        change_kinds (`Sequence[str]`, *optional*): git name-status letters parallel to
+            ``files`` (``A`` added, ``M`` modified, ``D`` deleted...); they let a removed
+            requirements file be "remove dependency" and an added one "add dependency".
+
+    Returns:
+        A :class:`Classification`.
+
+    Raises:
+        ValueError: unknown platform, or ``change_kinds`` not as long as ``files``.
+
+    >>> explain_commit("Upload folder using huggingface_hub",
+    ...                ["config.json", "model.safetensors"], "huggingface").rule_id
+    'message.bulk_upload'
+    """
+    plat = _check_platform(platform)
+    if change_kinds is not None and len(change_kinds) != len(files):
+        raise ValueError(
+            f"change_kinds has {len(change_kinds)} entries but files has {len(files)}"
+        )
+    text = (message or "")[:MAX_MESSAGE_CHARS].lower()
+    first_line = text.split("\n", 1)[0].strip()
+    paths = _paths(files, change_kinds, plat)
+    named = False
+    if not paths:
+        paths = _named_file(first_line, plat)
+        named = bool(paths)
+
+    decided = _message_stage(text, paths, plat)
+    if decided is not None:
+        return decided
+    decided = _file_stage(text, paths, named)
+    if decided is not None:
+        return decided
+    return _fallback_stage(text, first_line, paths)
+
+
+# --- stages ------------------------------------------------------------------------------------
+def _message_stage(text: str, paths: list[_Path], platform: str) -> Classification | None:
+    for rule in MESSAGE_RULES:
+        if platform not in rule.platforms or rule.pattern is None:
+            continue
+        found = rule.pattern.search(text)
+        if found is None or not _guard_ok(rule.guard, paths):
+            continue
+        words = (found.group(0).strip(),)
+        if rule.id == "message.bulk_upload":
+            return _bulk_upload(rule, words, text, paths)
+        return Classification(
+            rule.label, rule.id, words, f"the message says {words[0]!r}: {rule.description}"
+        )
+    return None
+
+
+def _bulk_upload(
+    rule: Rule, words: tuple[str, ...], text: str, paths: list[_Path]
+) -> Classification:
+    """Sharing, unless every (non-incidental) file is of one kind (see the module docstring)."""
+    counted = [p for p in paths if p.rule is None or p.rule.weight >= 1.0]
+    kinds = {p.vote for p in counted}
+    if counted and len(kinds) == 1 and None not in kinds:
+        vote = next(iter(kinds))
+        assert vote is not None
+        label, why = _resolve(vote, text, counted)
+        evidence = tuple(p.path for p in counted[:MAX_EVIDENCE])
+        return Classification(
+            label,
+            rule.id,
+            evidence,
+            f"bulk upload whose {len(counted)} file(s) are all {label}{why}",
+        )
+    return Classification(
+        SHARING,
+        rule.id,
+        words,
+        f"bulk upload ({words[0]!r}) of {len(paths)} file(s) of mixed or unknown kinds: "
+        "publishing artefacts is sharing",
+    )
+
+
+def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | None:
+    weights: dict[str, float] = {}
+    for p in paths:
+        if p.rule is not None:
+            weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + p.rule.weight
+    if not weights:
+        return None
+    winner = min(weights, key=lambda lab: (-weights[lab], _PRECEDENCE_RANK.get(lab, 99)))
+    voters = [p for p in paths if p.vote == winner]
+    label, why = _resolve(winner, text, voters)
+    # The rule that brought the most weight to the winner is named as the deciding rule.
+    top: Rule | None = None
+    for p in voters:
+        if p.rule is not None and (top is None or p.rule.weight > top.weight):
+            top = p.rule
+    assert top is not None
+    rule_id = "combine.named_file" if named else top.id
+    total = sum(weights.values())
+    others = "" if len(weights) == 1 else (
+        f" (weight {weights[winner]:g} of {total:g}; others: "
+        + ", ".join(f"{lab} {w:g}" for lab, w in sorted(weights.items()) if lab != winner)
+        + "; combine.file_weights)"
+    )
+    source = "the file named in the message" if named else f"{len(voters)} of {len(paths)} file(s)"
+    return Classification(
+        label,
+        rule_id,
+        tuple(p.path for p in voters[:MAX_EVIDENCE]),
+        f"{source} match {top.id} -> {label}{others}{why}",
+    )
+
+
+def _fallback_stage(text: str, first_line: str, paths: list[_Path]) -> Classification:
+    body = text
+    merge = MERGE.search(first_line) is not None
+    if merge:
+        body = text.split("\n", 1)[1] if "\n" in text else ""
+    for rule in FALLBACK_RULES:
+        if rule.pattern is None:
+            continue
+        found = rule.pattern.search(body)
+        if found is None:
+            continue
+        word = found.group(0).strip()
+        label, why = _resolve(rule.vote, text, paths)
+        unknown = f" and none of the {len(paths)} file(s) matched a file rule" if paths else ""
+        return Classification(
+            label, rule.id, (word,), f"no file decided{unknown}; the message says {word!r}{why}"
+        )
+    return Classification(UNCLASSIFIED, "unclassified.no_evidence", (), _why_unclassified(
+        text, paths, merge
+    ))
+
+
+def _why_unclassified(text: str, paths: list[_Path], merge: bool) -> str:
+    shown = ", ".join(p.path for p in paths[:3]) + (", ..." if len(paths) > 3 else "")
+    files = f"none of its {len(paths)} file(s) ({shown}) matches a file rule" if paths else (
+        "it lists no files"
+    )
+    if merge:
+        return f"merge commit: {files} and the merge message names no change"
+    if not text.strip():
+        return f"empty message and {files}"
+    return f"{files} and the message names no recognised change"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _check_platform(platform: str) -> str:
+    value = str(platform).lower() if isinstance(platform, str) else ""
+    if value not in PLATFORMS:
+        raise ValueError(f"unknown platform {str(platform)[:40]!r}: expected one of {PLATFORMS}")
+    return value
+
+
+def _paths(
+    files: Sequence[str], kinds: Sequence[str] | None, platform: str
+) -> list[_Path]:
+    out: list[_Path] = []
+    for i, raw in enumerate(files[:MAX_FILES]):
+        path = str(raw)[-MAX_PATH_CHARS:]
+        kind = str(kinds[i]).upper()[:1] if kinds is not None else "M"
+        out.append(_Path(path, kind, _path_rule(path, platform)))
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _path_rule(path: str, platform: str) -> Rule | None:
+    """The first file rule matching ``path`` on ``platform`` (paths repeat: cached)."""
+    norm = path.strip().replace("\\", "/").lower()
+    while norm.startswith("./"):
+        norm = norm[2:]
+    parts = norm.split("/")
+    base, dirs = parts[-1], tuple(parts[:-1])
+    for rule in FILE_RULES:
+        if platform in rule.platforms and rule.matches_path(base, dirs):
+            return rule
+    return None
+
+
+def _named_file(first_line: str, platform: str) -> list[_Path]:
+    found = NAMED_FILE.search(first_line)
+    if found is None:
+        return []
+    verb, name = found.group(1), found.group(found.lastindex or 0)
+    kind = "D" if verb.startswith("delete") else "A" if verb.startswith(("create", "add")) else "M"
+    return [_Path(name, kind, _path_rule(name, platform))]
+
+
+def _guard_ok(guard: Guard, paths: list[_Path]) -> bool:
+    if guard is Guard.NONE:
+        return True
+    if guard is Guard.NOT_ONLY_DOCS_OR_DEPS:
+        return not paths or any(p.vote not in _NON_SUBSTANTIVE for p in paths)
+    # Guard.CODE_ONLY
+    return bool(paths) and all(p.path.lower().endswith(CODE_SUFFIXES) for p in paths)
+
+
+def _resolve(vote: str, text: str, paths: Sequence[_Path]) -> tuple[str, str]:
+    """Turn a vote into a label; dependency manifests become add/update/remove (with why)."""
+    if vote != DEPENDENCY:
+        return vote, ""
+    kinds = {p.kind for p in paths if p.vote == DEPENDENCY}
+    if kinds == {"D"}:
+        return REMOVE_DEPENDENCY, "; combine.dependency_kind: the manifest was deleted"
+    for words, label in (
+        (REMOVE_WORDS, REMOVE_DEPENDENCY),
+        (UPDATE_WORDS, UPDATE_DEPENDENCY),
+        (ADD_WORDS, ADD_DEPENDENCY),
+    ):
+        found = words.search(text)
+        if found is not None:
+            return label, f"; combine.dependency_kind: the message says {found.group(0)!r}"
+    if GENERIC_UPDATE_WORDS.search(text) is None and "A" in kinds:
+        return ADD_DEPENDENCY, "; combine.dependency_kind: the manifest was added"
+    return UPDATE_DEPENDENCY, "; combine.dependency_kind: a modified manifest (default: update)"

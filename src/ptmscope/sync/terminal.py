@@ -1,0 +1,250 @@
+"""Terminal (rich) rendering of sync results: one family, or the corpus tables.
+
+Presentation only: everything shown comes from :class:`~ptmscope.sync.runner.FamilyReport` and
+:class:`~ptmscope.sync.corpus.CorpusSummary`. Repository names, paths and messages come from
+the store and are treated as hostile: they pass through :func:`safe` before reaching rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ptmscope.sync.bins import BIN_DAYS
+from ptmscope.sync.patterns import FamilyPattern, Pattern
+
+if TYPE_CHECKING:
+    from ptmscope.sync.corpus import CorpusSummary
+    from ptmscope.sync.runner import FamilyReport
+
+#: Timeline glyphs: GitHub active; variant active in a GitHub bin; variant active alone; idle.
+GLYPH_GITHUB, GLYPH_SHARED, GLYPH_ALONE, GLYPH_IDLE = "█", "█", "▒", "·"
+
+TYPE_WORDS = {"CS": "complete", "PS": "partial", "VS": "variant-dominated", "AS": "asynchronous"}
+INTENSITY_WORDS = {"R": "rare", "F": "frequent", "S": "sporadic"}
+
+
+def safe(text: object, limit: int = 120) -> str:
+    """Hostile text made printable and markup-free (see ``commands._common.escape``)."""
+    from rich.markup import escape
+
+    clean = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    if len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
+    return escape(clean)
+
+
+def timeline_rows(
+    pattern: FamilyPattern, max_columns: int = 80
+) -> tuple[list[int], list[tuple[str, str]]]:
+    """The active bins shown (one column each) and ``(label, glyphs)`` rows.
+
+    Only bins where some side is active get a column, so years of history stay compact; when
+    there are more than ``max_columns`` active bins the latest ones are shown.
+    """
+    active = sorted(set(pattern.github_bins).union(*map(set, pattern.variant_bins.values())))
+    shown = active[-max_columns:] if max_columns > 0 else active
+    github = set(pattern.github_bins)
+    rows = [("GitHub", "".join(GLYPH_GITHUB if b in github else GLYPH_IDLE for b in shown))]
+    for name, bins in pattern.variant_bins.items():
+        mine = set(bins)
+        rows.append((name, "".join(
+            (GLYPH_SHARED if b in github else GLYPH_ALONE) if b in mine else GLYPH_IDLE
+            for b in shown
+        )))
+    return shown, rows
+
+
+def render_timeline(pattern: FamilyPattern, width: int = 120) -> RenderableType:
+    """The compact timeline of active two-week bins."""
+    label_width = min(40, max(len(n) for n in ["GitHub", *pattern.variant_bins]))
+    shown, rows = timeline_rows(pattern, max(10, width - label_width - 4))
+    active_total = len(set(pattern.github_bins).union(*map(set, pattern.variant_bins.values())))
+    first = pattern.t0 + timedelta(days=shown[0] * BIN_DAYS)
+    last = pattern.t0 + timedelta(days=shown[-1] * BIN_DAYS)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, width=label_width)
+    table.add_column(no_wrap=True)
+    for label, glyphs in rows:
+        styled = Text(glyphs)
+        if label != "GitHub":
+            for i, ch in enumerate(glyphs):
+                if ch == GLYPH_ALONE:
+                    styled.stylize("yellow", i, i + 1)
+                elif ch == GLYPH_SHARED:
+                    styled.stylize("green", i, i + 1)
+        else:
+            styled.stylize("cyan")
+        table.add_row(Text(safe(label, label_width)), styled)
+    more = active_total - len(shown)
+    note = (
+        f"{len(shown)} active two-week bins from {first} to {last}"
+        + (f" (the latest; {more} earlier not shown)" if more else "")
+        + f"; {GLYPH_SHARED} variant active with GitHub, {GLYPH_ALONE} variant alone"
+    )
+    return Group(Text("Timeline", style="bold"), table, Text(note, style="dim"))
+
+
+def _kv(rows: list[tuple[str, str]], title: str) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def render_family(report: FamilyReport, width: int = 120) -> Iterator[RenderableType]:
+    """Everything ``ptmscope sync FAMILY`` prints, one renderable at a time."""
+    head = f"[bold]{safe(report.family_id)}[/]  upstream {safe(report.upstream or '-')}, "
+    head += f"{len(report.variants)} variant(s)"
+    yield Text.from_markup(head)
+    p = report.pattern
+    if p is None:
+        reason, detail = report.not_analysable or ("unknown", "")
+        yield Text.from_markup(f"[red]not analysable[/] ({safe(reason)}): {safe(detail, 300)}")
+    else:
+        s = p.lag_stats
+        biggest = "-" if s.maximum is None else str(s.maximum)
+        group = report.maturity.value if report.maturity else "-"
+        tertile = report.similarity_tertile.value if report.similarity_tertile else "-"
+        yield _kv([
+            ("pattern", f"{p.pattern.value} ({p.code})"),
+            ("lag", p.lag.value),
+            ("type", f"{p.sync_type.value} ({TYPE_WORDS[p.sync_type.value]})"),
+            ("intensity", f"{p.intensity.value} ({INTENSITY_WORDS[p.intensity.value]})"),
+            ("switch lags", f"{s.count} switches, mean {_fmt(s.mean, 2)} d, median "
+                            f"{_fmt(s.median)} d, max {biggest} d"),
+            ("maturity", f"{group} (average variant age {_fmt(report.average_age_days)} days)"),
+            ("similarity", f"{_fmt(report.similarity, 3)} Jaccard of change-type sets "
+                           f"({tertile})"),
+        ], "Synchronization")
+        yield render_timeline(p, width)
+    yield render_profiles(report)
+    yield from render_links(report)
+
+
+def render_profiles(report: FamilyReport) -> Table:
+    """Change-type profile of each side (counts and % of classified commits)."""
+    gh, hf = report.github_profile, report.hf_profile
+    gh_share, hf_share = gh.shares(), hf.shares()
+    table = Table(title="Change types", title_justify="left")
+    table.add_column("change type")
+    table.add_column("GitHub", justify="right")
+    table.add_column("Hugging Face", justify="right")
+    for label in sorted(set(gh.counts) | set(hf.counts), key=lambda k: (k == "unclassified", k)):
+        def cell(counts: dict[str, int], shares: dict[str, float], key: str = label) -> str:
+            n = counts.get(key, 0)
+            return f"{n} ({shares[key]:.0f}%)" if key in shares and n else str(n)
+        table.add_row(label, cell(dict(gh.counts), gh_share), cell(dict(hf.counts), hf_share))
+    table.add_row("[dim]total[/]", str(gh.total), str(hf.total))
+    return table
+
+
+def render_links(report: FamilyReport) -> Iterator[RenderableType]:
+    """Content links: sync points, isolated changes, staleness and variant-only edits."""
+    links = report.links
+    if links is None:
+        return
+    table = Table(title=f"Content links (as of {links.as_of.date()})", title_justify="left")
+    for col in ("variant", "last sync", "auto-sync", "same blobs", "isolated", "stale files",
+                "own edits"):
+        table.add_column(col)
+    for v in links.variants:
+        resolved = sum(a.resolved for a in v.auto_sync)
+        table.add_row(
+            safe(v.variant, 50),
+            ("-" if v.last_sync_at is None else str(v.last_sync_at.date()))
+            + f" [dim]({v.last_sync_source.split('_')[0]})[/]",
+            f"{resolved}/{len(v.auto_sync)}",
+            f"{len(v.blobs)}/{len(v.shared_paths)}",
+            str(len(v.isolated_changes)),
+            str(len(v.stale_files)),
+            str(len(v.variant_only_edits)),
+        )
+    yield table
+    stale = [s for v in links.variants for s in v.stale_files]
+    if stale:
+        detail = Table(title="Stale files (shipped older than upstream)", title_justify="left")
+        for col in ("variant", "file", "upstream changes since", "days stale",
+                    "days since last upstream change"):
+            detail.add_column(col)
+        for s in sorted(stale, key=lambda s: -s.days_stale)[:30]:
+            detail.add_row(safe(s.variant, 40), safe(s.variant_path, 60),
+                           str(len(s.upstream_changes)), str(s.days_stale),
+                           str(s.days_since_upstream_change))
+        yield detail
+    yield Text(
+        f"{len(links.isolated_changes)} upstream commit(s) changed shipped files and reached "
+        "no variant", style="dim",
+    )
+
+
+def render_corpus(summary: CorpusSummary) -> Iterator[RenderableType]:
+    """The corpus tables of ``ptmscope sync --all``."""
+    yield Text.from_markup(
+        f"[bold]{summary.families}[/] families: {summary.analysed} analysed, "
+        f"{len(summary.not_analysable)} not analysable"
+    )
+    n = max(summary.analysed, 1)
+    table = Table(title="Pattern distribution", title_justify="left")
+    table.add_column("pattern")
+    table.add_column("families", justify="right")
+    table.add_column("%", justify="right")
+    for name, count in summary.patterns.items():
+        table.add_row(name, str(count), f"{100 * count / n:.1f}")
+    yield table
+    yield Text(
+        "lag: " + ", ".join(f"{k} {v}" for k, v in summary.lags.items())
+        + " | type: " + ", ".join(f"{k} {v}" for k, v in summary.sync_types.items())
+        + " | intensity: " + ", ".join(f"{k} {v}" for k, v in summary.intensities.items())
+        + f" | switches: {summary.switches}, mean {_fmt(summary.switch_lag_mean, 2)} d, "
+        f"median {_fmt(summary.switch_lag_median)} d"
+    )
+    groups = list(summary.pattern_by_maturity)
+    by_group = Table(title="Pattern by maturity group (% of the group)", title_justify="left")
+    by_group.add_column("pattern")
+    totals = {g: sum(summary.pattern_by_maturity[g].values()) for g in groups}
+    for g in groups:
+        by_group.add_column(f"{g} (n={totals[g]})", justify="right")
+    for name in Pattern:
+        by_group.add_row(name.value, *(
+            f"{100 * summary.pattern_by_maturity[g].get(name.value, 0) / totals[g]:.1f}"
+            if totals[g] else "-" for g in groups
+        ))
+    yield by_group
+    shares = Table(title="Change-type shares (% of classified commits)", title_justify="left")
+    shares.add_column("change type")
+    shares.add_column("GitHub", justify="right")
+    shares.add_column("Hugging Face", justify="right")
+    gh, hf = summary.change_type_shares("github"), summary.change_type_shares("huggingface")
+    for label in sorted(set(gh) | set(hf), key=lambda k: -(gh.get(k, 0) + hf.get(k, 0))):
+        shares.add_row(label, f"{gh.get(label, 0):.1f}", f"{hf.get(label, 0):.1f}")
+    unc = [summary.change_types.get(side, {}).get("unclassified", 0)
+           for side in ("github", "huggingface")]
+    shares.add_row("[dim]unclassified (commits)[/]", str(unc[0]), str(unc[1]))
+    yield shares
+    sim = Table(title="Change-type similarity tertiles", title_justify="left")
+    sim.add_column("tertile")
+    sim.add_column("families", justify="right")
+    for name, count in summary.similarity_tertiles.items():
+        sim.add_row(name, str(count))
+    sim.caption = (f"mean {_fmt(summary.similarity_mean, 3)}, "
+                   f"median {_fmt(summary.similarity_median, 3)}")
+    yield sim
+    if summary.not_analysable:
+        bad = Table(title="Not analysable", title_justify="left")
+        for col in ("family", "reason", "detail"):
+            bad.add_column(col)
+        for fid, reason, detail in summary.not_analysable:
+            bad.add_row(safe(fid, 60), reason, safe(detail, 100))
+        yield bad
