@@ -55,11 +55,46 @@ _NOUNS = [
     "checkpoint saving", "logging", "attention mask", "mixed precision", "README", "CLI flags",
     "gradient clipping", "dropout", "weight init", "dataset split", "unit tests",
 ]  # fmt: skip
-_WORDS = (
-    "model tensor batch layer weight grad loss optim step epoch config token embed hidden "
-    "attention head mask score logits label input output shape device cache value key query"
-).split()
-_DIRS = ["src/model", "src/data", "src/train", "src/eval", "src/utils", "configs", "scripts", "tests"]
+_WORDS = [
+    "model",
+    "tensor",
+    "batch",
+    "layer",
+    "weight",
+    "grad",
+    "loss",
+    "optim",
+    "step",
+    "epoch",
+    "config",
+    "token",
+    "embed",
+    "hidden",
+    "attention",
+    "head",
+    "mask",
+    "score",
+    "logits",
+    "label",
+    "input",
+    "output",
+    "shape",
+    "device",
+    "cache",
+    "value",
+    "key",
+    "query",
+]
+_DIRS = [
+    "src/model",
+    "src/data",
+    "src/train",
+    "src/eval",
+    "src/utils",
+    "configs",
+    "scripts",
+    "tests",
+]
 
 
 @dataclass(frozen=True)
@@ -91,7 +126,7 @@ def ensure_repo(spec: RepoSpec, cache_dir: Path = CACHE_DIR, *, rebuild: bool = 
     dest = cache_dir / spec.key
     if rebuild and dest.exists():
         shutil.rmtree(dest)
-    if (dest / READY_MARKER).is_file():
+    if (dest / ".git" / READY_MARKER).is_file():
         return dest
     cache_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=cache_dir, prefix=f".{spec.key}.building-"))
@@ -129,11 +164,9 @@ def _build(spec: RepoSpec, repo: Path) -> None:
     if proc.wait() != 0:
         raise RuntimeError("git fast-import failed")
     _git(repo, "reset", "-q", "--hard", "main")
-    _git(repo, "gc", "-q", "--aggressive" if spec.commits < 2_000 else "--auto")
+    # Repack as a real, maintained repository would be (fast-import's pack is loosely deltified).
+    _git(repo, "gc", "-q")
     (repo / ".git" / READY_MARKER).write_text(json.dumps(asdict(spec)))
-    # The marker also sits in the work tree root's .git so a plain existence check works.
-    (repo / READY_MARKER).symlink_to(Path(".git") / READY_MARKER)
-    _git(repo, "update-index", "--assume-unchanged", "--refresh")
 
 
 def generate_stream(spec: RepoSpec) -> Iterator[bytes]:
@@ -158,19 +191,13 @@ def generate_stream(spec: RepoSpec) -> Iterator[bytes]:
             changes.append(_modify(path, contents[path]))
             created += 1
         roll = rng.random()
-        if roll < 0.004 and len(live) > 100:
-            gone = live.pop(rng.randrange(len(live)))
-            del contents[gone]
-            changes.append(f"D {gone}\n".encode())
-            touched.add(gone)
-        elif roll < 0.007 and len(live) > 100:
-            old = live[rng.randrange(len(live))]
-            if old not in touched:
-                new = _renamed(old, index)
-                live[live.index(old)] = new
-                contents[new] = contents.pop(old)
-                changes.append(f"R {old} {new}\n".encode())
-                touched.update((old, new))
+        if roll < 0.007 and len(live) > 100:
+            victim = live[rng.randrange(len(live))]
+            if victim not in touched:
+                # About 0.4% of commits delete a file, 0.3% rename one.
+                renamed = _renamed(victim, index) if roll >= 0.004 else None
+                changes.append(_retire(victim, renamed, live, contents))
+                touched.update(p for p in (victim, renamed) if p)
         for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4))):
             path = _pick_hot(live, rng)
             if path in touched:
@@ -187,6 +214,19 @@ def _new_path(number: int, rng: random.Random) -> str:
     stem = f"{_WORDS[number % len(_WORDS)]}_{number}"
     ext = rng.choice((".py", ".py", ".py", ".yaml", ".md", ".txt"))
     return f"{folder}/part{sub:02d}/{stem}{ext}"
+
+
+def _retire(
+    path: str, renamed: str | None, live: list[str], contents: dict[str, list[str]]
+) -> bytes:
+    """Delete ``path`` or rename it to ``renamed``; return the fast-import command."""
+    if renamed is None:
+        live.remove(path)
+        del contents[path]
+        return f"D {path}\n".encode()
+    live[live.index(path)] = renamed
+    contents[renamed] = contents.pop(path)
+    return f"R {path} {renamed}\n".encode()
 
 
 def _renamed(path: str, index: int) -> str:
@@ -221,6 +261,7 @@ def _edit(lines: list[str], rng: random.Random) -> None:
         elif kind < 0.85 or len(lines) < 8:
             lines[at:at] = [_line(rng) for _ in range(rng.randint(1, 4))]
         else:
+            at = min(at, len(lines) - 1)  # never an empty (no-op) deletion
             del lines[at : at + rng.randint(1, 2)]
 
 

@@ -1,15 +1,8 @@
-"""Fixtures for the sync tests: timelines and a filled store, all built in code.
-
-``ptmscope.sync.change_types`` (the classifier) is written in parallel by another issue; while it
-is absent a tiny stand-in with the same API is registered so these tests exercise the sync
-measures and the CLI. When the real module exists it is used and the stand-in is never built.
-"""
+"""Fixtures for the sync tests: timelines and a filled store, all built in code."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-import types
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -45,52 +38,6 @@ def at_bins(*bins: int) -> list[date]:
     return [day_in_bin(b) for b in bins]
 
 
-def _install_classifier_stand_in() -> None:
-    if "ptmscope.sync.change_types" in sys.modules:
-        return
-    if importlib.util.find_spec("ptmscope.sync.change_types") is not None:
-        return
-
-    @dataclass(frozen=True)
-    class Classification:
-        label: str
-        rule_id: str
-        evidence: tuple[str, ...]
-        reason: str
-
-    def explain_commit(
-        message: str, files: Sequence[str], platform: str, *, change_kinds: object = None
-    ) -> Classification:
-        names = [f.rsplit("/", 1)[-1].lower() for f in files]
-        if message.startswith(("Upload", "Auto Sync")):
-            return Classification("sharing", "stub.msg", (message[:20],), "")
-        if any(n.startswith("readme") for n in names):
-            return Classification("external documentation", "stub.readme", ("README.md",), "")
-        if any(n == "config.json" for n in names):
-            return Classification("parameter tuning", "stub.config", ("config.json",), "")
-        if any(n.startswith("tokenizer") for n in names):
-            return Classification("preprocessing", "stub.tok", ("tokenizer",), "")
-        if any(n.endswith((".py",)) for n in names):
-            return Classification("model structure", "stub.code", (names[0],), "")
-        return Classification("unclassified", "", (), "no rule matched")
-
-    module = types.ModuleType("ptmscope.sync.change_types")
-    module.CHANGE_TYPES = (  # type: ignore[attr-defined]
-        "external documentation", "sharing", "parameter tuning", "preprocessing",
-        "model structure",
-    )
-    module.UNCLASSIFIED = "unclassified"  # type: ignore[attr-defined]
-    module.Classification = Classification  # type: ignore[attr-defined]
-    module.explain_commit = explain_commit  # type: ignore[attr-defined]
-    module.classify_commit = (  # type: ignore[attr-defined]
-        lambda message, files, platform: explain_commit(message, files, platform).label
-    )
-    sys.modules["ptmscope.sync.change_types"] = module
-
-
-_install_classifier_stand_in()
-
-
 def utc(y: int, m: int, d: int, h: int = 12) -> datetime:
     """An aware UTC datetime."""
     return datetime(y, m, d, h, tzinfo=UTC)
@@ -111,7 +58,7 @@ class RepoBuilder:
         return repo_id(self.platform, self.name)
 
     def commit(self, when: datetime, message: str, paths: Sequence[str] = ()) -> str:
-        sha = f"{abs(hash((self.rid, len(self.commits)))):040x}"[:40]
+        sha = hashlib.sha1(f"{self.rid}/{len(self.commits)}".encode()).hexdigest()
         self.commits.append(CommitRecord(
             repo_id=repo_id(self.platform, self.name), sha=CommitSha(sha), author_name="a",
             author_email="a@x", authored_at=when, committer_name="a", committer_email="a@x",

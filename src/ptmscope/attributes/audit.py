@@ -85,7 +85,16 @@ def audit_facts(facts: ModelFacts, checks: Sequence[Check] = CHECKS) -> ModelAud
 
 def evidence_json(evidence: Evidence) -> dict[str, Any]:
     """One evidence item as a JSON-able dict (None fields dropped)."""
-    return {k: v for k, v in asdict(evidence).items() if v is not None}
+    out: dict[str, Any] = {}
+    if evidence.path is not None:
+        out["path"] = evidence.path
+    if evidence.line is not None:
+        out["line"] = evidence.line
+    if evidence.key is not None:
+        out["key"] = evidence.key
+    if evidence.excerpt is not None:
+        out["excerpt"] = evidence.excerpt
+    return out
 
 
 def claim_json(row: ClaimRow) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,9 @@ class CardText:
         code_blocks: how many fenced code blocks the body holds.
         truncated: the card was cut at the source's read bound.
         body: the markdown after the front matter (line breaks normalised).
+        body_line_starts: offset in ``body`` where each body line starts.
+        lower_body: ``body`` lower-cased, for cheap substring pre-filters before a regex.
+        section_keys: the distinct section keys, each with its sections (for fast matching).
     """
 
     path: str
@@ -86,6 +90,9 @@ class CardText:
     code_blocks: int
     truncated: bool
     body: str
+    body_line_starts: tuple[int, ...]
+    lower_body: str
+    section_keys: Mapping[str, tuple[Section, ...]]
 
     @property
     def is_empty(self) -> bool:
@@ -95,15 +102,23 @@ class CardText:
         )
 
     def find_sections(self, *patterns: re.Pattern[str]) -> tuple[Section, ...]:
-        """Sections whose ``key`` matches any of ``patterns`` (searched, not anchored)."""
-        return tuple(s for s in self.sections if any(p.search(s.key) for p in patterns))
+        """Sections whose ``key`` matches any of ``patterns`` (searched, not anchored), in order."""
+        keys = [k for k in self.section_keys if any(p.search(k) for p in patterns)]
+        if not keys:
+            return ()
+        if len(keys) == 1:
+            return self.section_keys[keys[0]]
+        return tuple(sorted((s for k in keys for s in self.section_keys[k]), key=lambda s: s.line))
 
     def first_line_matching(self, pattern: re.Pattern[str]) -> int | None:
-        """1-based line of the first body line matching ``pattern``, or None."""
-        for index in range(self.body_start, len(self.lines)):
-            if pattern.search(self.lines[index]):
-                return index + 1
-        return None
+        """1-based line of the first body match of ``pattern``, or None.
+
+        One search over the whole body (C speed), then a bisect from offset to line.
+        """
+        match = pattern.search(self.body)
+        if match is None:
+            return None
+        return self.body_start + bisect_right(self.body_line_starts, match.start())
 
 
 def normalise_newlines(text: str) -> str:
@@ -252,6 +267,11 @@ def parse_card(card: CardRecord) -> CardText:
                 has_code=any(in_code[index + 1 : stop]),
             )
         )
+    grouped: dict[str, list[Section]] = {}
+    for section in sections:
+        grouped.setdefault(section.key, []).append(section)
+    keyed = {key: tuple(members) for key, members in grouped.items()}
+    body = "\n".join(lines[body_start:])
     return CardText(
         path=card.path,
         lines=tuple(lines),
@@ -263,8 +283,20 @@ def parse_card(card: CardRecord) -> CardText:
         placeholder_lines=tuple(placeholders),
         code_blocks=fences,
         truncated=card.truncated,
-        body="\n".join(lines[body_start:]),
+        body=body,
+        body_line_starts=_line_starts(lines, body_start),
+        lower_body=body.lower(),
+        section_keys=keyed,
     )
+
+
+def _line_starts(lines: list[str], start: int) -> tuple[int, ...]:
+    offsets: list[int] = []
+    position = 0
+    for index in range(start, len(lines)):
+        offsets.append(position)
+        position += len(lines[index]) + 1
+    return tuple(offsets)
 
 
 def quiet_hub_logging() -> None:

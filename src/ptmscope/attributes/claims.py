@@ -179,7 +179,7 @@ def _library_agrees(name: Any, result: Mapping[str, Any]) -> str | None:
 
     try:
         model_index_to_eval_results([{"name": name, "results": [dict(result)]}])
-    except Exception as err:  # noqa: BLE001 - any refusal is a finding, not a crash
+    except Exception as err:
         return f"huggingface_hub refuses it: {type(err).__name__}: {str(err)[:120]}"
     return None
 
@@ -200,7 +200,7 @@ def _result_rows(name: Any, result: Any, where: str) -> list[ClaimRow]:
     if name is None:
         base.append("model-index entry name missing")
     if not isinstance(result, Mapping):
-        return [_row(where, name, {}, {}, {}, base + ["result is not a mapping"])]
+        return [_row(where, name, {}, {}, {}, [*base, "result is not a mapping"])]
     task = _mapping_field(result, "task", base)
     if isinstance(result.get("task"), Mapping) and not _text(task.get("type")):
         base.append("task.type missing")

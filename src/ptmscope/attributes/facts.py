@@ -95,8 +95,8 @@ def card_meta(metadata: Mapping[str, Any] | None) -> CardMeta:
 
     fields = {str(k): v for k, v in metadata.items()}
     try:
-        data = ModelCardData(ignore_metadata_errors=True, **fields).to_dict()
-    except Exception:  # noqa: BLE001 - a hostile card must not stop the audit
+        data = ModelCardData(ignore_metadata_errors=True, **fields).to_dict()  # type: ignore[no-untyped-call]
+    except Exception:
         _log.debug("ModelCardData refused the metadata; using it raw")
         data = fields
     return CardMeta(

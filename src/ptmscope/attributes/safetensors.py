@@ -116,7 +116,8 @@ def read_header(
             (length,) = struct.unpack("<Q", prefix)
             if length > max_bytes:
                 return HeaderProblem(
-                    repo_path, f"declared header of {length:,} bytes is over the {max_bytes:,} bound"
+                    repo_path,
+                    f"declared header of {length:,} bytes is over the {max_bytes:,} bound",
                 )
             header = handle.read(length)
     except OSError as err:

@@ -71,11 +71,7 @@ def _classify_rows(store: Store, repo: str | None, limit: int) -> list[dict[str,
             files = list(data.paths.get(sha, ()))
             kinds = list(data.kinds.get(sha, ()))
             result = explain_commit(message, files, data.platform, change_kinds=kinds)
-            evidence = result.evidence
-            if isinstance(evidence, str):
-                evidence_list = [evidence] if evidence else []
-            else:
-                evidence_list = [str(e) for e in evidence or ()]
+            evidence_list = [str(e) for e in result.evidence]
             out.append({
                 "repo_id": rid, "platform": data.platform, "sha": sha,
                 "committed_at": at.isoformat(), "subject": message.split("\n", 1)[0][:200],

@@ -63,7 +63,7 @@ def read_table_file(path: Path, limit: int | None = None, split: str | None = No
     Raises:
         EvaluationDataError: unknown suffix or unreadable file.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
     suffix = path.suffix.lower()
     try:

@@ -175,7 +175,7 @@ def _per_class(out: ClassOutputs, idx: IntArray) -> tuple[FloatArray, FloatArray
 
 def _accuracy(out: ClassOutputs, idx: IntArray) -> FloatArray:
     hits = (out.y_true == out.y_pred).astype(np.float64)
-    return hits[idx].mean(axis=1)
+    return np.asarray(hits[idx].mean(axis=1), dtype=np.float64)
 
 
 def _averaged(kind: str, average: str) -> Statistic:
@@ -220,7 +220,8 @@ def _matthews(out: ClassOutputs, idx: IntArray) -> FloatArray:
 # --- per-example scores, entities, pairs ---------------------------------------------------
 def _mean_of(name: str) -> Statistic:
     def stat(out: ExampleScores, idx: IntArray) -> FloatArray:
-        return np.asarray(out.scores[name], dtype=np.float64)[idx].mean(axis=1)
+        values = np.asarray(out.scores[name], dtype=np.float64)
+        return np.asarray(values[idx].mean(axis=1), dtype=np.float64)
 
     return stat
 

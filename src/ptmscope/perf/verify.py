@@ -27,12 +27,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ptmscope.perf.claims import Claim, ClaimSet, claims_from_folder
 from ptmscope.perf.reasons import NotVerifiable, Reason
 from ptmscope.progress import NullProgress, Progress
 from ptmscope.records import Finding, Outcome, Severity
+
+if TYPE_CHECKING:
+    from ptmscope.perf.metrics import Outputs
 
 #: Default acceptable gap, in percentage points (the reuse study's most common answer).
 DEFAULT_TOLERANCE = 5.0
@@ -180,8 +183,9 @@ def judge(
         return _not_verifiable(claim, stop.reason, stop.message, task=task, metric=spec.id,
                                scale=spec.scale.value, n_examples=result.n_examples,
                                tolerance_pp=tolerance)
-    measured = spec.compute(result.outputs)
-    interval = bootstrap_interval(spec, result.outputs, resamples=resamples, seed=seed)
+    outputs = cast("Outputs", result.outputs)
+    measured = spec.compute(outputs)
+    interval = bootstrap_interval(spec, outputs, resamples=resamples, seed=seed)
     difference = (measured - claimed) * spec.scale.to_points
     status = Status.CONSISTENT if abs(difference) <= tolerance else Status.DISCREPANT
     notes = tuple(result.notes) + ((spec.note,) if spec.note else ())

@@ -206,6 +206,7 @@ class Staleness:
 
     Attributes:
         upstream_commits_after: upstream commits made after the variant's last commit.
+        stale_files: files the sync analysis found older than upstream's (``sync.stale_file``).
         days_behind: days from the variant's last commit to the upstream's last commit
             (0 when the variant moved last); None when either side has no commits.
     """
@@ -214,6 +215,7 @@ class Staleness:
     last_commit: datetime | None
     upstream_commits_after: int | None
     days_behind: int | None
+    stale_files: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +371,7 @@ def load_change_classifier() -> tuple[ChangeClassifier | None, str]:
         return None, ""
 
     def wrapped(commit: CommitRecord, paths: Sequence[str], platform: Platform) -> str:
-        return _type_name(classify(commit.message, tuple(paths), platform))
+        return _type_name(classify(commit.message, list(paths), platform.value))
 
     return wrapped, "ptmscope.sync.change_types.classify_commit"
 
@@ -450,15 +452,22 @@ def build_row(
     )
 
 
+#: The sync rule whose findings name a variant's stale files.
+STALE_FILE_RULE = "sync.stale_file"
+
+
 def staleness(upstream: Sequence[CommitRecord] | None, row: TimelineRow,
-              variant_commits: Sequence[CommitRecord] | None) -> Staleness:
+              variant_commits: Sequence[CommitRecord] | None,
+              findings: Sequence[Finding] = ()) -> Staleness:
     """How far the variant of ``row`` is behind the upstream commits."""
+    stale_files = sum(1 for f in findings
+                      if f.rule_id == STALE_FILE_RULE and detail(f, "variant") == row.label)
     if not upstream or not variant_commits:
-        return Staleness(row.label, row.last_commit, None, None)
+        return Staleness(row.label, row.last_commit, None, None, stale_files)
     last = variant_commits[-1].committed_at
     after = sum(1 for c in upstream if c.committed_at > last)
     days = max(0, (utc_day(upstream[-1].committed_at) - utc_day(last)).days)
-    return Staleness(row.label, last, after, days)
+    return Staleness(row.label, last, after, days, stale_files)
 
 
 def maturity_label(days: float | None) -> str:
@@ -471,8 +480,29 @@ def maturity_label(days: float | None) -> str:
     return MATURITY_TOP
 
 
+def _nested(value: Any, *keys: str) -> Any:
+    """``value[k]`` for the first key present when ``value`` is a mapping, else ``value``.
+
+    Sync details give some facts either flat (``"similarity": 0.4``) or nested
+    (``"similarity": {"jaccard": 0.4, "tertile": "Moderate"}``); both read the same.
+    """
+    if isinstance(value, Mapping):
+        for key in keys:
+            if value.get(key) is not None:
+                return value[key]
+        return None
+    return value
+
+
 def summarise_sync(findings: Sequence[Finding], rows: Sequence[TimelineRow]) -> SyncSummary:
-    """Merge the sync findings of a family into one summary (first value of each key wins)."""
+    """Merge the sync findings of a family into one summary (first value of each key wins).
+
+    Reads the keys the sync analysis writes (``pattern``, ``code``, ``sync_type``,
+    ``intensity``, ``lag``, ``switch_lags`` {days, count, mean, median} or
+    ``switch_lags_days``, ``similarity`` {jaccard}, ``maturity`` {group, average_age_days},
+    ``not_analysable`` {reason}); anything absent stays None. Without a maturity from sync,
+    the mean variant lifetime is computed from the timeline rows.
+    """
 
     def first(*keys: str) -> Any:
         for finding in findings:
@@ -481,7 +511,7 @@ def summarise_sync(findings: Sequence[Finding], rows: Sequence[TimelineRow]) -> 
                 return value
         return None
 
-    lags = first("switch_lags_days", "switch_lags")
+    lags = _nested(first("switch_lags_days", "switch_lags"), "days")
     lag_values = [v for v in (_number(x) for x in lags) if v is not None] if isinstance(
         lags, list) else []
     lifetimes = [
@@ -489,23 +519,49 @@ def summarise_sync(findings: Sequence[Finding], rows: Sequence[TimelineRow]) -> 
         for r in rows
         if r.platform is Platform.HUGGINGFACE and r.first_commit and r.last_commit
     ]
-    maturity_days = _number(first("maturity_days"))
+    maturity = first("maturity")
+    maturity_days = _number(_nested(maturity, "average_age_days", "days")) or _number(
+        first("maturity_days"))
     if maturity_days is None and lifetimes:
         maturity_days = sum(lifetimes) / len(lifetimes)
-    maturity = _text(first("maturity")) or maturity_label(maturity_days)
-    pattern = first("pattern_name", "pattern")
+    label = _text(_nested(maturity, "group", "label")) or maturity_label(maturity_days)
+    pattern = _text(first("pattern_name", "pattern"))
+    code = _text(first("code"))
+    if pattern is None:
+        reason = _nested(first("not_analysable"), "reason") or first("reason")
+        pattern = None if reason is None else f"not analysable ({reason})"
+    elif code and code not in pattern:
+        pattern = f"{pattern} ({code})"
     return SyncSummary(
-        pattern=_text(pattern),
-        sync_type=_text(first("sync_type", "type")),
+        pattern=pattern,
+        sync_type=_text(first("sync_type")),
         intensity=_text(first("intensity")),
         lag=_text(first("lag")),
         switch_lag_count=len(lag_values) if lags is not None else None,
         switch_lag_mean=statistics.fmean(lag_values) if lag_values else None,
         switch_lag_median=statistics.median(lag_values) if lag_values else None,
-        similarity=_number(first("similarity", "change_type_similarity")),
-        maturity=maturity,
+        similarity=_number(_nested(first("similarity", "change_type_similarity"), "jaccard")),
+        maturity=label,
         maturity_days=maturity_days,
     )
+
+
+def sync_change_type_counts(findings: Sequence[Finding]) -> dict[str, dict[str, int]] | None:
+    """Per-platform change-type counts the sync analysis stored for a family, if any."""
+    for finding in findings:
+        profiles = finding.details.get("change_types")
+        if not isinstance(profiles, Mapping):
+            continue
+        out: dict[str, dict[str, int]] = {}
+        for platform, profile in profiles.items():
+            counts = _nested(profile, "counts")
+            if isinstance(counts, Mapping):
+                out[str(platform)] = {
+                    str(k): int(n) for k, n in counts.items()
+                    if isinstance(n, int) and not isinstance(n, bool) and n > 0
+                }
+        return out
+    return None
 
 
 # --- the loader ----------------------------------------------------------------------------------
@@ -566,7 +622,8 @@ def family_view(
     type_sink: Counter[tuple[str, str]],
 ) -> FamilyView:
     """Build one family's timeline (two-week bins from its earliest commit), sync summary
-    and staleness; count each commit's change type per platform into ``type_sink``."""
+    and staleness; add its change-type counts per platform to ``type_sink`` (the sync
+    analysis's counts when it stored them, else our classification of each commit)."""
     members: list[tuple[str, Platform, str]] = []
     if family.upstream_repo_id:
         members.append(("GitHub: " + family.upstream_repo_id.split(":", 1)[1],
@@ -575,6 +632,7 @@ def family_view(
                 for v, rid in zip(family.variants, family.variant_repo_ids, strict=True)]
     history: dict[str, list[CommitRecord] | None] = {}
     types: dict[str, str] = {}
+    own_counts: Counter[tuple[str, str]] = Counter()
     for _label, platform, rid in members:
         if store.get_repo(rid) is None:
             history[rid] = None
@@ -584,7 +642,14 @@ def family_view(
         classified = classify_commits(commits, store.commit_files(rid), platform, classifier)
         types.update(classified)
         for kind in classified.values():
-            type_sink[(platform.value, kind)] += 1
+            own_counts[(platform.value, kind)] += 1
+    stored_counts = sync_change_type_counts(findings)
+    if stored_counts is None:  # the sync analysis has not run: use our own classification
+        type_sink.update(own_counts)
+    else:
+        for platform_name, counts in stored_counts.items():
+            for kind, n in counts.items():
+                type_sink[(platform_name, kind.replace("_", " "))] += n
     days = [utc_day(c.committed_at) for cs in history.values() if cs for c in cs]
     t0 = min(days) if days else None
     rows = tuple(
@@ -593,7 +658,7 @@ def family_view(
     )
     upstream = history.get(family.upstream_repo_id or "")
     stale = tuple(
-        staleness(upstream, row, history[row.repo_id])
+        staleness(upstream, row, history[row.repo_id], findings)
         for row in rows if row.platform is Platform.HUGGINGFACE
     )
     bin_count = 1 + max((bin_of(d, t0) for d in days), default=-1) if t0 else 0

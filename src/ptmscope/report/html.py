@@ -321,10 +321,11 @@ def _family_section(fam: FamilyView, index: int, figures: _Figures) -> str:
     stale_rows = [
         [esc(st.variant, 80), _when(st.last_commit),
          NA if st.upstream_commits_after is None else str(st.upstream_commits_after),
-         NA if st.days_behind is None else str(st.days_behind)]
+         NA if st.days_behind is None else str(st.days_behind), str(st.stale_files)]
         for st in fam.staleness
     ]
-    stale = (table(["variant", "last commit", "upstream commits since", "days behind upstream"],
+    stale = (table(["variant", "last commit", "upstream commits since", "days behind upstream",
+                    "stale files"],
                    stale_rows) if stale_rows else '<p class="note">No variants.</p>')
     messages = "".join(
         f"<li>{badge(f.severity.value, f.severity.value)}{esc(f.rule_id, 60)}: "

@@ -60,7 +60,7 @@ def family_json(f: FamilyView) -> dict[str, Any]:
         "staleness": [
             {"variant": st.variant, "last_commit": _iso(st.last_commit),
              "upstream_commits_after": st.upstream_commits_after,
-             "days_behind": st.days_behind}
+             "days_behind": st.days_behind, "stale_files": st.stale_files}
             for st in f.staleness
         ],
         "timeline": [

@@ -29,6 +29,9 @@ MAX_HEADER_BYTES = 256 * 1024 * 1024
 MAX_STRING = 64 * 1024 * 1024
 MAX_ARRAY_DEPTH = 2
 MAX_DIMS = 4
+MAX_ARRAY_ITEMS = 4_000_000
+MAX_TENSORS = 1_000_000
+MAX_KV = 1_000_000
 DEFAULT_ALIGNMENT = 32
 CHAT_TEMPLATE_KEY = "tokenizer.chat_template"
 #: Fixed byte sizes of scalar metadata value types (type id -> size).
@@ -94,6 +97,8 @@ class _Reader:
     def skip(self, n: int) -> None:
         if n < 0 or self.pos + n > self.size:
             raise GgufError(f"value of {n} bytes runs past the end of the file", self.pos)
+        if self.pos + n > MAX_HEADER_BYTES:
+            raise GgufError(f"header larger than the {MAX_HEADER_BYTES}-byte bound", self.pos)
         self.stream.seek(n, io.SEEK_CUR)
         self.pos += n
 
@@ -121,6 +126,8 @@ def _read_value(reader: _Reader, vtype: int, depth: int, keep: bool) -> object:
         min_size = SCALAR_SIZES.get(etype, 8)
         if n * min_size > reader.size - reader.pos:
             raise GgufError(f"array of {n} elements does not fit the file", start)
+        if n > MAX_ARRAY_ITEMS and etype not in SCALAR_SIZES:
+            raise GgufError(f"array of {n} elements exceeds the {MAX_ARRAY_ITEMS} bound", start)
         if etype in SCALAR_SIZES:
             reader.skip(n * SCALAR_SIZES[etype])
         else:
@@ -186,6 +193,9 @@ class GgufScanner(Scanner):
             raise GgufError(f"{kv_count} metadata entries cannot fit in {remaining} bytes", 16)
         if tensor_count * 24 > remaining:
             raise GgufError(f"{tensor_count} tensors cannot fit in {remaining} bytes", 8)
+        if tensor_count > MAX_TENSORS or kv_count > MAX_KV:
+            raise GgufError(f"{tensor_count} tensors / {kv_count} metadata entries exceed the "
+                            f"{MAX_TENSORS}/{MAX_KV} bounds", 8)
         alignment = DEFAULT_ALIGNMENT
         for _ in range(kv_count):
             key_offset = reader.pos

@@ -210,11 +210,6 @@ class _Walker:
         del self.stack[k:]
         return items
 
-    def text(self, value: Any) -> Any:
-        if isinstance(value, (str, bytes)) and self.nested_ok and len(value) >= MIN_NESTED_LEN:
-            return value
-        return value
-
     def string(self, raw: bytes, at: int, is_bytes: bool) -> Any:
         """The value a string opcode pushes; checks it for a hidden pickle."""
         if self.nested_ok and len(raw) >= MIN_NESTED_LEN:
@@ -796,7 +791,7 @@ _VALID_OPCODES = frozenset(b"(.012FIJKLMNPQRSTUVXabcdeghijloprstu}])GBC") | froz
 _JOBLIB_MODULES = ("joblib.", "sklearn.externals.joblib")
 
 
-def _format_of(report: PickleReport, data: bytes, name: str) -> str:
+def _format_of(data: bytes, name: str) -> str:
     head = data[:65536]
     if b"joblib.numpy_pickle" in head or b"NumpyArrayWrapper" in head:
         return "joblib"
@@ -822,7 +817,7 @@ def scan_pickle_stream(stream: BinaryIO, ctx: ScanContext, *, fmt: str | None = 
     """Read a pickle stream (bounded) and scan it; shared by every pickle-based scanner."""
     data, more = read_bounded(stream, limit)
     result = ScanResult(scanned=[ctx.path], bytes_read=len(data))
-    label = fmt or _format_of(PickleReport(), data, ctx.path)
+    label = fmt or _format_of(data, ctx.path)
 
     def nested_zip(blob: bytes, loc: str) -> ScanResult:
         import io
@@ -886,8 +881,24 @@ class LegacyTorchScanner(Scanner):
         return head.startswith(LEGACY_TORCH_MAGIC)
 
     def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
-        """Walk the five pickles; the tensor data after them is not parsed."""
-        result = scan_pickle_stream(stream, ctx, fmt="pytorch-legacy", max_stacked=5)
+        """Walk the five pickles; the tensor data after them is not parsed.
+
+        The pickles come first and are small next to the tensor data, so the file is read in
+        growing chunks until the five pickles are complete (never the whole file at once).
+        """
+        limit = 16 * 1024 * 1024
+        while True:
+            stream.seek(0)
+            result = scan_pickle_stream(stream, ctx, fmt="pytorch-legacy", max_stacked=5,
+                                        limit=limit)
+            truncated = any(i.rule_id == "PICKLE-MALFORMED" and "truncated" in i.message
+                            for i in result.issues)
+            more = any("scan bound" in i.reason for i in result.inconclusive)
+            if not (truncated and more) or limit >= MAX_PICKLE_BYTES:
+                break
+            limit *= 4
+        if not truncated:
+            result.inconclusive = [i for i in result.inconclusive if "scan bound" not in i.reason]
         # the storage bytes after the fifth pickle are data, not a trailing-pickle risk
         result.issues = [i for i in result.issues if i.rule_id != "PICKLE-TRAILING-DATA"]
         return result

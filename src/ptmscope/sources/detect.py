@@ -63,12 +63,15 @@ def name_from_url(url: str) -> str | None:
 
 def name_from_folder(path: Path) -> str:
     """``owner/name`` from a folder: HF cache layout, ``owner/name`` layout, or ``local/name``."""
-    parts = path.resolve().parts
+    path = path.resolve()
+    if path.name == ".git":  # the git folder of a checkout names the checkout
+        path = path.parent
+    parts = path.parts
     for index, part in enumerate(parts):
         if (m := _HF_CACHE.match(part)) is not None and index + 1 < len(parts):
             return f"{m.group(1)}/{m.group(2)}"
-    leaf = path.resolve().name.removesuffix(".git")
-    parent = path.resolve().parent.name
+    leaf = path.name.removesuffix(".git")
+    parent = path.parent.name
     if parent and parent not in ("", "/", "tmp") and re.fullmatch(r"[\w.-]+", parent):
         return f"{parent}/{leaf}"
     return f"local/{leaf}"

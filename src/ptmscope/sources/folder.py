@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from ptmscope.errors import NotARepositoryError, SourceError, SourceNotFoundError
@@ -55,9 +56,13 @@ def _file_record(rid: RepoId, folder: Path, path: Path, trusted_root: Path) -> F
     if trusted_root not in target.parents and target != trusted_root:
         return FileRecord(repo_id=rid, path=rel, security={"symlink_outside": True})
     try:
-        size = target.stat().st_size
+        info = target.stat()
     except OSError:
         return FileRecord(repo_id=rid, path=rel)
+    if not stat.S_ISREG(info.st_mode):
+        # Sockets, FIFOs and devices are never opened: a FIFO would block the read forever.
+        return FileRecord(repo_id=rid, path=rel, security={"not_a_regular_file": True})
+    size = info.st_size
     lfs_sha = lfs_size = blob = None
     if path.is_symlink() and _HEX64.match(target.name):
         lfs_sha, lfs_size = target.name, size

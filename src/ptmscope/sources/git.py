@@ -263,10 +263,22 @@ def open_repo(path: Path) -> tuple[Path, bool]:
 
 
 def head_sha(repo: Path) -> str | None:
-    """The commit HEAD points at, or None for an empty repository."""
-    out = run_git(repo, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
-    text = out.decode("ascii", "replace").strip()
-    return text or None
+    """The commit HEAD points at, or None for an empty repository (unborn branch).
+
+    Raises:
+        CorruptRepositoryError: HEAD names a commit whose object is missing or unreadable.
+    """
+    out = run_git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    sha = out.decode("ascii", "replace").strip()
+    if not sha:
+        return None
+    proc = subprocess.run(git_command(repo, "cat-file", "-e", f"{sha}^{{commit}}"),
+                          capture_output=True, env=git_env(), check=False)
+    if proc.returncode != 0:
+        raise CorruptRepositoryError(
+            f"{repo}: HEAD points to {sha[:12]}, which git cannot read: {first_line(proc.stderr)}"
+        )
+    return sha
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,9 +391,9 @@ def mine_git_repo(
     head = head_sha(repo)
     partial = is_partial_clone(repo)
     inferred = name or infer_name(repo, bare)
-    worktree = None if bare else Path(
-        run_git(repo, "rev-parse", "--show-toplevel").decode("utf-8", "replace").strip()
-    )
+    # No work tree for bare repos, nor when pointed at the .git folder of a checkout.
+    top = b"" if bare else run_git(repo, "rev-parse", "--show-toplevel", check=False).strip()
+    worktree = Path(top.decode("utf-8", "replace")) if top else None
     files: list[FileRecord] = []
     card: CardRecord | None = None
     notes: list[str] = []

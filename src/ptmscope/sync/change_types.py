@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ptmscope.sync.ct_rules import (
+    ADD_DEPENDENCY,
+    ADD_WORDS,
     CHANGE_TYPES,
     CODE_SUFFIXES,
     DEPENDENCY,
@@ -58,8 +60,6 @@ from ptmscope.sync.ct_rules import (
     UNCLASSIFIED,
     UPDATE_DEPENDENCY,
     UPDATE_WORDS,
-    ADD_DEPENDENCY,
-    ADD_WORDS,
     Guard,
     Rule,
 )

@@ -516,6 +516,15 @@ _FILE_RULES: tuple[Rule, ...] = (
         dirs=("data", "datasets", "dataset", "corpus", "dataloaders"),
     ),
     _file(
+        "file.config_dirs",
+        PARAMETER_TUNING,
+        "Configuration files kept in config folders hold hyper-parameters, even when named "
+        "after training (configs/train_config.yaml).",
+        "configs/*.yaml, conf/*.json",
+        dirs=("configs", "config", "conf", "hparams"),
+        only_suffixes=(".yaml", ".yml", ".json", ".toml", ".ini", ".cfg"),
+    ),
+    _file(
         "file.training_code",
         TRAINING_INFRASTRUCTURE,
         "Training, fine-tuning and launch scripts and the trainer package.",
@@ -641,7 +650,8 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
     _fallback(
         "fallback.validation",
         VALIDATION_INFRASTRUCTURE,
-        r"\beval\w*|\bbenchmarks?\b|\bmetrics?\b|\bperplexity\b|\btests?\b",
+        r"\beval\w*|\bbenchmarks?\b|\bmetrics?\b|\bperplexity\b|\btests\b|\bunit tests?\b"
+        r"|\btest (set|suite|cases?)\b",
         '"evaluation", "benchmark", "metrics", "tests"',
     ),
     _fallback(

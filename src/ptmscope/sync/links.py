@@ -182,6 +182,18 @@ class FamilyLinks:
 LAST_SYNC_FALLBACK = "fallback_last_variant_commit"
 
 
+#: **(ours)** A Hub README is the model card, a document of its own, while upstream's README
+#: documents the project: a README shared with upstream is a link when the blobs are identical
+#: (a verbatim copy), but a differing README is neither stale nor a variant-only edit, and
+#: upstream README edits are not isolated changes for that variant.
+CARD_FILE_NAMES = frozenset({"readme.md", "readme", "readme.rst", "readme.txt"})
+
+
+def is_card(path: str) -> bool:
+    """True for README files (see :data:`CARD_FILE_NAMES`)."""
+    return basename(path).lower() in CARD_FILE_NAMES
+
+
 def parse_auto_sync(message: str) -> tuple[str, str, str] | None:
     """``(owner, repo, sha)`` named by an auto-sync message, or None.
 
@@ -247,7 +259,11 @@ def _days(later: datetime, earlier: datetime) -> int:
 
 def link_variant(upstream: RepoSide, variant: RepoSide, as_of: datetime) -> VariantLinks:
     """Link one variant to upstream (see the module docstring)."""
-    shared = match_shared_paths(variant.head_blobs, upstream.head_blobs)
+    shared = {
+        v_path: u_path
+        for v_path, u_path in match_shared_paths(variant.head_blobs, upstream.head_blobs).items()
+        if not is_card(v_path) or variant.head_blobs.get(v_path) == upstream.head_blobs.get(u_path)
+    }
     auto = auto_sync_links(upstream, variant)
     blobs: list[BlobLink] = []
     stale: list[StaleFile] = []

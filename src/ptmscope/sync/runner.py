@@ -120,7 +120,8 @@ def analyse_family(
         ((c.message, c.paths) for v in inputs.variants for c in v.commits),
         Platform.HUGGINGFACE.value, label,
     )
-    score = jaccard(gh_profile.types, hf_profile.types)
+    # Similarity compares two measured sides: a family with a side missing gets none.
+    score = jaccard(gh_profile.types, hf_profile.types) if pattern is not None else None
     age = average_age_days(variant_dates) if pattern is not None else None
     links = (
         link_family(inputs.upstream, inputs.variants)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ptmscope.attributes.base import Evidence
@@ -40,16 +42,123 @@ def section_evidence(facts: ModelFacts, section: Section) -> Evidence:
     )
 
 
-def line_evidence(facts: ModelFacts, pattern: re.Pattern[str]) -> Evidence | None:
-    """Evidence for the first body line matching ``pattern``, or None."""
+#: Around each hint occurrence the regex runs on this window (chars before, chars after).
+_WINDOW = (240, 360)
+#: Beyond this many hint occurrences one whole-text regex search is cheaper than windows.
+_MAX_WINDOWS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A regex plus lower-case literals, one of which every match contains.
+
+    The literals make the search cheap: a substring scan of the lower-cased card finds where
+    a match could be, and the (case-insensitive, alternation-heavy, slow) regex then runs only
+    on a small window around each such place instead of over a 40 KB - or 5 MB - body.
+    """
+
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...] = ()
+
+    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
+        """A match in ``text`` (``lower`` is ``text.lower()`` when already known), or None.
+
+        The match returned is the first one near the earliest hint occurrence, which is the
+        first match in the text except in contrived cases; its positions are in ``text``.
+        """
+        if not self.hints:
+            return self.pattern.search(text)
+        folded = text.lower() if lower is None else lower
+        if len(folded) != len(text):  # lower() changed lengths: offsets would not line up
+            return self.pattern.search(text) if any(h in folded for h in self.hints) else None
+        spots: list[int] = []
+        for hint in self.hints:
+            at = folded.find(hint)
+            while at >= 0 and len(spots) <= _MAX_WINDOWS:
+                spots.append(at)
+                at = folded.find(hint, at + 1)
+        if not spots:
+            return None
+        if len(spots) > _MAX_WINDOWS:
+            return self.pattern.search(text)
+        before, after = _WINDOW
+        for at in sorted(spots):
+            match = self.pattern.search(text, max(0, at - before), at + after)
+            if match is not None:
+                return match
+        return None
+
+
+def probe(source: str, *hints: str, ignore_case: bool = True) -> Probe:
+    """Build a :class:`Probe` from a regex source and its pre-filter literals."""
+    return Probe(re.compile(source, re.IGNORECASE if ignore_case else 0), hints)
+
+
+def line_evidence(facts: ModelFacts, found: Probe) -> Evidence | None:
+    """Evidence for the first body match of ``found``, or None."""
     card = facts.card
     if card is None:
         return None
-    line = card.first_line_matching(pattern)
-    if line is None:
+    match = found.search(card.body, card.lower_body)
+    if match is None:
         return None
-    match = pattern.search(card.lines[line - 1])
-    return Evidence(path=card.path, line=line, excerpt=clip(match.group(0) if match else ""))
+    line = card.body_start + bisect_right(card.body_line_starts, match.start())
+    return Evidence(path=card.path, line=line, excerpt=clip(match.group(0)))
+
+
+def meta_evidence(facts: ModelFacts, key: str, value: Any = None) -> Evidence:
+    """Evidence for a front-matter key: the card path, the key's line, the value."""
+    card = facts.card
+    return Evidence(
+        path=card.path if card else None,
+        line=card.key_lines.get(key) if card else None,
+        key=key,
+        excerpt=None if value is None else clip(value),
+    )
+
+
+def section_evidence(facts: ModelFacts, section: Section) -> Evidence:
+    """Evidence for a card section: the heading's line and title."""
+    return Evidence(
+        path=facts.card.path if facts.card else None, line=section.line, excerpt=clip(section.title)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A regex plus lower-case literals one of which any match must contain.
+
+    The literals are a pre-filter: a substring test over the lower-cased body is far cheaper
+    than a case-insensitive regex with alternations, and most cards match most probes nowhere.
+    """
+
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...] = ()
+
+    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
+        """The first match in ``text`` (``lower`` is ``text.lower()`` when already known)."""
+        if self.hints:
+            folded = text.lower() if lower is None else lower
+            if not any(hint in folded for hint in self.hints):
+                return None
+        return self.pattern.search(text)
+
+
+def probe(source: str, *hints: str, ignore_case: bool = True) -> Probe:
+    """Build a :class:`Probe` from a regex source and its pre-filter literals."""
+    return Probe(re.compile(source, re.IGNORECASE if ignore_case else 0), hints)
+
+
+def line_evidence(facts: ModelFacts, found: Probe) -> Evidence | None:
+    """Evidence for the first body match of ``found``, or None."""
+    card = facts.card
+    if card is None:
+        return None
+    match = found.search(card.body, card.lower_body)
+    if match is None:
+        return None
+    line = card.body_start + bisect_right(card.body_line_starts, match.start())
+    return Evidence(path=card.path, line=line, excerpt=clip(match.group(0)))
 
 
 def file_evidence(files: Iterable[FileRecord], limit: int = 5) -> tuple[Evidence, ...]:
@@ -60,11 +169,6 @@ def file_evidence(files: Iterable[FileRecord], limit: int = 5) -> tuple[Evidence
 def files_matching(facts: ModelFacts, pattern: re.Pattern[str]) -> list[FileRecord]:
     """Files whose lower-cased path matches ``pattern``."""
     return [f for f, p in zip(facts.files, facts.lower_paths, strict=True) if pattern.search(p)]
-
-
-def body_search(facts: ModelFacts, pattern: re.Pattern[str]) -> bool:
-    """True when the card body matches ``pattern``."""
-    return facts.card is not None and pattern.search(facts.card.body) is not None
 
 
 def sections(facts: ModelFacts, *patterns: str) -> tuple[Section, ...]:

@@ -7,8 +7,6 @@ models can lack a card entirely, so "no card" is its own result, never "card wit
 
 from __future__ import annotations
 
-import re
-
 from ptmscope.attributes.base import (
     Category,
     Check,
@@ -24,6 +22,7 @@ from ptmscope.attributes.checks._common import (
     clip,
     line_evidence,
     no_card_suffix,
+    probe,
     section_evidence,
     sections,
 )
@@ -47,11 +46,16 @@ TEMPLATE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 FILLED_FOR_PRESENT = 6  # of the 9 template sections
 
-_BIBTEX = re.compile(r"@(?:article|inproceedings|misc|book|techreport|phdthesis|software)\s*\{",
-                     re.IGNORECASE)
-_LOADS_MODEL = re.compile(
+_BIBTEX = probe(
+    r"@(?:article|inproceedings|misc|book|techreport|phdthesis|software)\s*\{",
+    '@',
+)
+_LOADS_MODEL = probe(
     r"from_pretrained\(|pipeline\(|import |hf_hub_download|SentenceTransformer\(|"
-    r"llama[-_.]cpp|ollama run|transformers|diffusers"
+    r"llama[-_.]cpp|ollama run|transformers|diffusers",
+    "from_pretrained", "pipeline(", "import ", "hf_hub_download", "sentencetransformer",
+    "llama", "ollama", "transformers", "diffusers",
+    ignore_case=False,
 )
 
 

@@ -26,6 +26,7 @@ from ptmscope.attributes.checks._common import (
     line_evidence,
     meta_evidence,
     no_card_suffix,
+    probe,
     section_evidence,
     sections,
 )
@@ -58,21 +59,24 @@ _QUANT_NAMES = re.compile(
 )
 _QUANT_TAGS = re.compile(r"gptq|awq|gguf|quantiz|4-?bit|8-?bit|int[48]|bitsandbytes|exl2")
 _QUANT_DTYPES = frozenset({"I8", "U8", "F8_E5M2", "F8_E4M3", "F4", "I4", "U4"})
-_HW_NEEDS = re.compile(
+_HW_NEEDS = probe(
     r"\b(?:\d+(?:\.\d+)?\s?(?:GB|GiB)\s+(?:of\s+)?(?:V?RAM|GPU|memory)|VRAM|GPU memory|"
     r"memory (?:requirements?|footprint|usage)|requires? (?:an? )?(?:GPU|\d+\s?GB)|"
     r"runs? on (?:a )?(?:CPU|GPU)|hardware requirements?)",
-    re.IGNORECASE,
+    "gb", "gib", "vram", "memory", "require", "runs on", "run on", "hardware",
 )
 _USAGE_SECTIONS = (r"how to get started", r"how to use", r"^usage", r"uses?$", r"quick ?start",
                    r"getting started", r"^inference", r"fine ?tun", r"downstream use",
                    r"example")
-_PARAMS_TEXT = re.compile(
-    r"\b\d+(?:\.\d+)?\s?(?:[MBK]|million|billion)\s+param(?:eter)?s?\b", re.IGNORECASE
+_PARAMS_TEXT = probe(
+    r"\b\d+(?:\.\d+)?\s?(?:[MBK]|million|billion)\s+param(?:eter)?s?\b",
+    'param',
 )
 
 
-def weight_formats_of(files: Sequence[FileRecord], lower_paths: Sequence[str]) -> dict[str, list[str]]:
+def weight_formats_of(
+    files: Sequence[FileRecord], lower_paths: Sequence[str]
+) -> dict[str, list[str]]:
     """Weight files per format name."""
     found: dict[str, list[str]] = {}
     for record, path in zip(files, lower_paths, strict=True):
@@ -138,7 +142,9 @@ def quantized_variants(facts: ModelFacts) -> CheckResult:
             return present("quantized tensors in safetensors", Evidence(path=header.path))
     tags = [t for t in facts.meta.tags if _QUANT_TAGS.search(t.lower())]
     if tags:
-        return partial("quantization tag without quantized files", meta_evidence(facts, "tags", tags[0]))
+        return partial(
+            "quantization tag without quantized files", meta_evidence(facts, "tags", tags[0])
+        )
     return missing("no quantized variant in this repo")
 
 
@@ -199,7 +205,8 @@ def size_and_parameters(facts: ModelFacts) -> CheckResult:
     headers = [h for h in facts.headers if isinstance(h, SafetensorsHeader)]
     weights = [f for fmt in weight_formats_of(facts.files, facts.lower_paths).values()
                for f in fmt]
-    sizes = {f.path: f.real_size for f in facts.files if f.path in set(weights)}
+    weight_paths = set(weights)
+    sizes = {f.path: f.real_size for f in facts.files if f.path in weight_paths}
     total_bytes = sum(s for s in sizes.values() if s is not None)
     if headers:
         params = sum(h.parameters for h in headers)

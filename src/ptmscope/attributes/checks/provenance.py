@@ -25,6 +25,7 @@ from ptmscope.attributes.checks._common import (
     line_evidence,
     meta_evidence,
     no_card_suffix,
+    probe,
     section_evidence,
     sections,
 )
@@ -32,26 +33,29 @@ from ptmscope.attributes.facts import ModelFacts
 from ptmscope.records import Severity
 
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
-_DERIVED_TEXT = re.compile(
+_DERIVED_TEXT = probe(
     r"fine[- ]?tuned (?:version|checkpoint) of \[?([\w./-]{3,100})|based on \[?([\w./-]{3,100})",
-    re.IGNORECASE,
+    "fine-tuned", "finetuned", "fine tuned", "based on",
 )
-_PAPER = re.compile(
+_PAPER = probe(
     r"https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/[\w./-]+|doi\.org/[^\s)\]]+|"
     r"openreview\.net/[^\s)\]]+|aclanthology\.org/[^\s)\]]+|papers\.nips\.cc/[^\s)\]]+|"
     r"proceedings\.[\w.]+/[^\s)\]]+)",
-    re.IGNORECASE,
+    "arxiv.org", "doi.org", "openreview", "aclanthology", "papers.nips", "proceedings.",
 )
-_CODE_HOST = re.compile(
+_CODE_HOST = probe(
     r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/"
     r"(?!huggingface/(?:transformers|peft|diffusers|trl)\b)[\w.-]+/[\w.-]+",
-    re.IGNORECASE,
+    "github.com", "gitlab.com", "bitbucket.org", "codeberg.org",
 )
 _LOG_FILES = re.compile(
     r"(?:^|/)(?:runs/|logs?/|events\.out\.tfevents|trainer_state\.json$|train(?:ing)?_log|"
     r"[^/]+\.log$|metrics\.jsonl?$|all_results\.json$|train_results\.json$)"
 )
-_LOG_LINKS = re.compile(r"https?://(?:wandb\.ai|api\.wandb\.ai|tensorboard\.dev|comet\.com)/\S+")
+_LOG_LINKS = probe(
+    r"https?://(?:wandb\.ai|api\.wandb\.ai|tensorboard\.dev|comet\.com)/\S+",
+    "wandb.ai", "tensorboard.dev", "comet.com",
+)
 
 
 def publisher(facts: ModelFacts) -> CheckResult:

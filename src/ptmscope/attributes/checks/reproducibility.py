@@ -27,6 +27,7 @@ from ptmscope.attributes.checks._common import (
     line_evidence,
     meta_evidence,
     no_card_suffix,
+    probe,
     section_evidence,
     sections,
 )
@@ -41,26 +42,27 @@ _HYPER_FILES = re.compile(
     r"(?:^|/)(?:training_args\.(?:bin|json)|hparams\.ya?ml|hyperparams?\.\w+|args\.json|"
     r"train(?:ing)?_config\.\w+|trainer_config\.\w+|config\.ya?ml)$"
 )
-_HYPER_TEXT = re.compile(
+_HYPER_TEXT = probe(
     r"\b(?:learning[_ ]rate|batch[_ ]size|num[_ ]epochs|epochs?|warmup|weight[_ ]decay)\b"
     r"\s*[:=]?\s*[\d.e-]+",
-    re.IGNORECASE,
+    "learning", "batch", "epoch", "warmup", "weight",
 )
 _HARDWARE_SECTIONS = (r"hardware", r"compute infrastructure", r"environmental impact",
                       r"compute")
-_HARDWARE_TEXT = re.compile(
+_HARDWARE_TEXT = probe(
     r"\b(?:\d+\s*[x×]\s*)?(?:NVIDIA\s+)?(?:A100|H100|H200|V100|A10G?|T4|P100|L4|L40S?|"
     r"RTX\s?\d{4}|GTX\s?\d{3,4}|TPU\s?v\d\w*|TPUv\d\w*|MI\d{3}X?|Gaudi\d?)\b",
-    re.IGNORECASE,
+    "a100", "h100", "h200", "v100", "a10", "t4", "p100", "l4", "l40", "rtx", "gtx", "tpu",
+    "mi1", "mi2", "mi3", "gaudi",
 )
 _CODE_FILES = re.compile(
     r"(?:^|/)(?:train\w*\.py|run_\w+\.py|finetune\w*\.py|fine_tune\w*\.py|\w*train\w*\.ipynb|"
     r"\w*\.ipynb|scripts/[^/]+\.(?:py|sh))$"
 )
-_CODE_LINK = re.compile(
+_CODE_LINK = probe(
     r"https?://(?:github\.com|gitlab\.com|colab\.research\.google\.com)/\S*"
     r"(?:train|finetun|fine-tun|notebook|\.ipynb|examples?/)\S*",
-    re.IGNORECASE,
+    "github.com", "gitlab.com", "colab.research",
 )
 _ENV_FILES = re.compile(
     r"(?:^|/)(?:requirements[\w.-]*\.txt|environment\.ya?ml|conda\.ya?ml|dockerfile|"
@@ -69,7 +71,10 @@ _ENV_FILES = re.compile(
 )
 _ENV_SECTIONS = (r"framework versions", r"^environment", r"software", r"requirements",
                  r"installation", r"dependencies")
-_PIP = re.compile(r"\b(?:pip install|conda install|docker (?:run|pull))\b")
+_PIP = probe(
+    r"\b(?:pip install|conda install|docker (?:run|pull))\b",
+    "pip install", "conda install", "docker ", ignore_case=False,
+)
 _EVAL_SECTIONS = (r"evaluation", r"^results?$", r"benchmarks?", r"performance")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%?")
 
@@ -81,7 +86,9 @@ def training_procedure(facts: ModelFacts) -> CheckResult:
     if filled:
         return present("training procedure described", section_evidence(facts, filled[0]))
     if found:
-        return partial("training procedure section left unfilled", section_evidence(facts, found[0]))
+        return partial(
+            "training procedure section left unfilled", section_evidence(facts, found[0])
+        )
     return missing("no training procedure" + no_card_suffix(facts))
 
 

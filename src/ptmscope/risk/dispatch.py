@@ -1,0 +1,190 @@
+"""Dispatch artifacts to scanners by content, and fail closed.
+
+The dispatcher walks files and folders, reads the first ``SNIFF_BYTES`` of each artifact, and
+asks the registered scanners in priority order whether the head is theirs (the file name is
+only a hint). The first that says yes scans it. Containers call back into the dispatcher for
+each member (``ScanContext.dispatch``), named ``archive:member``, up to ``MAX_DEPTH`` levels.
+
+Failing closed:
+
+* an artifact no scanner recognises gets an explicit ``SCAN-NOT-SCANNED`` info finding;
+* a scanner that raises makes its artifact *inconclusive* (``SCAN-SCANNER-ERROR``) and the run
+  goes on with the next artifact;
+* nesting past ``MAX_DEPTH`` is a finding and inconclusive;
+* a run that scanned nothing is an error for ``exit_codes.determine_exit_code``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from ptmscope.records import Severity
+from ptmscope.risk.base import SNIFF_BYTES, Inconclusive, RiskIssue, Rule, ScanContext, ScanResult
+from ptmscope.risk.registry import LoadedScanners, load_scanners
+
+#: Container nesting depth (a member of a member of ... ) the dispatcher follows.
+MAX_DEPTH = 8
+#: Folders never descended into (git internals are not model files).
+SKIP_DIRS = frozenset({".git", "__pycache__", ".hg", ".svn"})
+
+DISPATCH_RULES: tuple[Rule, ...] = (
+    Rule("SCAN-NOT-SCANNED", "File not scanned: format not recognised",
+         "No scanner recognised the content, so nothing was checked (fail closed: it is "
+         "listed rather than silently skipped).",
+         "Check the file by hand, or convert it to a format ptmscope scans.", Severity.INFO),
+    Rule("SCAN-SCANNER-ERROR", "Scanner failed on this file",
+         "The scan could not be completed, so the file is inconclusive.",
+         "Report the error; treat the file as unchecked.", Severity.LOW),
+    Rule("SCAN-NESTING-DEPTH", "Containers nested too deep",
+         "Deep nesting is used to exhaust scanners or hide payloads below their depth limit.",
+         "Unpack the archive by hand and scan the parts.", Severity.HIGH),
+    Rule("SCAN-UNREADABLE", "File could not be read",
+         "The file could not be opened or read, so it was not checked.",
+         "Check permissions and that the file exists.", Severity.LOW),
+)
+
+
+@dataclass(slots=True)
+class Dispatcher:
+    """Routes artifacts to scanners; records each scanned artifact's format.
+
+    Attributes:
+        loaded: the available scanners, in sniffing order.
+        max_depth: container nesting bound.
+        formats: display path -> format (scanner id) of every artifact a scanner took.
+    """
+
+    loaded: LoadedScanners = field(default_factory=load_scanners)
+    max_depth: int = MAX_DEPTH
+    formats: dict[str, str] = field(default_factory=dict)
+
+    def scan_stream(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
+        """Detect ``stream``'s format by content and scan it (never raises)."""
+        ctx = replace(ctx, dispatch=self.scan_stream)
+        if ctx.depth > self.max_depth:
+            return _with_path(ScanResult(
+                issues=[RiskIssue("SCAN-NESTING-DEPTH", Severity.HIGH, f"depth {ctx.depth}",
+                                  f"containers nested deeper than {self.max_depth} levels",
+                                  "payloads below a scanner's depth limit go unseen")],
+                inconclusive=[Inconclusive(ctx.path, "nesting depth bound reached")]), ctx.path)
+        try:
+            head = stream.read(SNIFF_BYTES)
+            stream.seek(0)
+        except (OSError, ValueError) as err:
+            return _unreadable(ctx.path, err)
+        name = ctx.path.rsplit(":", 1)[-1]
+        for cls in self.loaded.scanners:
+            try:
+                mine = cls.sniff(head, name)
+            except Exception as err:  # a broken sniff must not stop the run
+                return _scanner_error(ctx.path, cls.id, err)
+            if not mine:
+                continue
+            self.formats[ctx.path] = cls.id
+            try:
+                result = cls().scan(stream, ctx)
+            except Exception as err:  # one scanner's bug makes one file inconclusive
+                return _scanner_error(ctx.path, cls.id, err)
+            if ctx.path not in result.scanned:
+                result.scanned.append(ctx.path)
+            return _with_path(result, ctx.path)
+        why = "empty file" if not head else "format not recognised by any scanner"
+        return ScanResult(issues=[RiskIssue(
+            "SCAN-NOT-SCANNED", Severity.INFO, "unrecognised format", f"not scanned: {why}",
+            "nothing in it was checked", "", "unknown", ctx.path)], bytes_read=len(head))
+
+    def scan_file(self, path: Path, display: str, folder: str | None = None) -> ScanResult:
+        """Open ``path`` read-only and scan it as ``display``."""
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as fh:
+                counted = _CountingReader(fh)
+                result = self.scan_stream(counted, ScanContext(display, 0, folder, size))  # type: ignore[arg-type]
+                result.bytes_read = max(result.bytes_read, counted.count)
+                return result
+        except OSError as err:
+            return _unreadable(display, err)
+
+
+class _CountingReader:
+    """Wraps a file object and counts the bytes read through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.count += len(data)
+        return data
+
+    def readinto(self, b: bytearray | memoryview) -> int:
+        n = self.raw.readinto(b)  # type: ignore[attr-defined]
+        self.count += n or 0
+        return int(n or 0)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """The caller closes the underlying file."""
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.raw, name)
+
+
+def _with_path(result: ScanResult, path: str) -> ScanResult:
+    """Fill the path of issues a scanner left empty."""
+    result.issues = [i if i.path else replace(i, path=path) for i in result.issues]
+    return result
+
+
+def _scanner_error(path: str, scanner: str, err: BaseException) -> ScanResult:
+    reason = f"scanner {scanner} failed: {type(err).__name__}: {err}"
+    return ScanResult(
+        issues=[RiskIssue("SCAN-SCANNER-ERROR", Severity.LOW, scanner, reason,
+                          "the file could not be checked to the end", "", scanner, path)],
+        inconclusive=[Inconclusive(path, reason)],
+    )
+
+
+def _unreadable(path: str, err: BaseException) -> ScanResult:
+    reason = f"could not read: {type(err).__name__}: {err}"
+    return ScanResult(
+        issues=[RiskIssue("SCAN-UNREADABLE", Severity.LOW, "unreadable", reason,
+                          "the file was not checked", "", "unknown", path)],
+        inconclusive=[Inconclusive(path, reason)],
+    )
+
+
+def iter_files(root: Path) -> Iterator[tuple[Path, str, str]]:
+    """Files under ``root`` (or ``root`` itself): (path, display path, model folder).
+
+    Folders are walked in sorted order without following directory symlinks (file symlinks,
+    as in the Hugging Face cache, are followed); git internals are skipped.
+    """
+    if not root.is_dir():
+        yield root, str(root), str(root.parent)
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for fname in sorted(filenames):
+            full = Path(dirpath) / fname
+            yield full, str(full), str(root)

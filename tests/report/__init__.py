@@ -1,0 +1,1 @@
+"""Tests of ptmscope.report and the report/bom commands."""

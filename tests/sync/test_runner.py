@@ -1,0 +1,100 @@
+"""The corpus run over a store: findings, not-analysable families, the registry of rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ptmscope.progress import NullProgress
+from ptmscope.records import FamilyId, FamilyRecord, Platform, repo_id
+from ptmscope.store import Store
+from ptmscope.sync.corpus import summarise
+from ptmscope.sync.rules import SYNC_RULES
+from ptmscope.sync.runner import analyse_store, run_all
+
+from .conftest import fill_store, repo, utc
+
+
+def test_every_registered_rule_is_self_describing() -> None:
+    ids = [r.id for r in SYNC_RULES]
+    assert len(ids) == len(set(ids))
+    for r in SYNC_RULES:
+        assert r.id.startswith("sync.") and r.title and r.why and r.fix
+
+
+def test_run_all_stores_findings_per_family_and_survives_bad_families(store_path: Path) -> None:
+    with Store(store_path) as store:
+        summary = run_all(store, NullProgress())
+        assert summary.name == "sync"
+        assert summary.counts["families"] == 3
+        assert summary.counts["analysed"] == 1
+        assert summary.counts["not_analysable"] == 2
+        good = {f.rule_id for f in store.findings("sync", "acme_bert")}
+        assert {"sync.pattern", "sync.stale_file", "sync.isolated_changes"} <= good
+        pattern = next(f for f in store.findings("sync", "acme_bert") if f.rule_id == "sync.pattern")
+        assert pattern.details["pattern"] == "Rare Synchronization"
+        assert pattern.details["lag"] == "No Lag"
+        ghost = store.findings("sync", "ghost_model")
+        assert [(f.rule_id, f.details["reason"]) for f in ghost] == [
+            ("sync.not_analysable", "missing_repo")]
+        clock = store.findings("sync", "old_clock")
+        assert clock[0].details["reason"] == "date_before_2000"
+        # a re-run replaces, never duplicates
+        before = len(store.findings("sync"))
+        assert before == summary.counts["findings"]
+        run_all(store, NullProgress())
+        assert len(store.findings("sync")) == before
+
+
+def test_stale_variant_is_reported_with_days(store_path: Path) -> None:
+    with Store(store_path) as store:
+        report = next(r for r in analyse_store(store) if r.family_id == "acme_bert")
+    assert report.links is not None
+    by_variant = {v.variant: v for v in report.links.variants}
+    stale = {s.variant_path: s for s in by_variant["acme/bert-old"].stale_files}
+    assert set(stale) == {"config.json", "tokenizer.json"}
+    # upstream changed config.json on 2023-03-01; as_of is the family's last commit (2023-06-01)
+    assert stale["config.json"].days_since_upstream_change == 92
+    assert by_variant["acme/bert-base"].stale_files == ()
+    assert [a.resolved for a in by_variant["acme/bert-base"].auto_sync] == [True]
+
+
+def _add_duplicate_and_future(store: Store) -> None:
+    from ptmscope.records import RepoSnapshot
+
+    up = repo(Platform.GITHUB, "dup/up")
+    up.commit(utc(2023, 1, 1), "initial commit", ["README.md"])
+    snap = up.snapshot()
+    doubled = RepoSnapshot(snap.repo, commits=snap.commits + snap.commits)
+    store.write_snapshot(doubled)
+    var = repo(Platform.HUGGINGFACE, "dup/model")
+    var.commit(utc(2023, 1, 2), "Upload folder using huggingface_hub", ["config.json"])
+    store.write_snapshot(var.snapshot())
+    future = repo(Platform.HUGGINGFACE, "dup/future")
+    future.commit(datetime(2999, 1, 1, tzinfo=UTC), "Update README.md", ["README.md"])
+    store.write_snapshot(future.snapshot())
+    store.write_families([
+        FamilyRecord(FamilyId("dup_fam"), None, repo_id(Platform.GITHUB, "dup/up"),
+                     ("dup/model",)),
+        FamilyRecord(FamilyId("future_fam"), None, repo_id(Platform.GITHUB, "acme/bert"),
+                     ("dup/future",)),
+        FamilyRecord(FamilyId("no_upstream"), None, None, ("dup/model",)),
+    ])
+
+
+def test_duplicates_future_clocks_and_missing_upstream_are_reasons(tmp_path: Path) -> None:
+    path = fill_store(tmp_path / "s.duckdb", _add_duplicate_and_future)
+    with Store(path) as store:
+        reports = {r.family_id: r for r in analyse_store(store)}
+    assert reports["dup_fam"].not_analysable is not None
+    assert reports["dup_fam"].not_analysable[0] == "duplicate"
+    assert reports["future_fam"].not_analysable is not None
+    assert reports["future_fam"].not_analysable[0] == "future_date"
+    assert reports["no_upstream"].not_analysable is not None
+    assert reports["no_upstream"].not_analysable[0] == "no_upstream_commits"
+    summary = summarise(list(reports.values()))
+    assert summary.analysed == 1
+    assert {f for f, _, _ in summary.not_analysable} == {
+        "dup_fam", "future_fam", "no_upstream", "ghost_model", "old_clock"}
+    assert summary.patterns["Rare Synchronization"] == 1
+    assert sum(summary.patterns.values()) == 1
