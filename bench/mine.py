@@ -4,7 +4,9 @@ Builds (or reuses, from ``bench/.cache/``) a generated repository of 20,000 comm
 5,000 files (see ``bench/_gen_repo.py``), then measures commits per second for:
 
 a) ptmscope: ``mine_git_repo`` plus ``Store.write_snapshot`` into a fresh DuckDB file, in a
-   child process whose peak memory (max RSS, git child included) is read with ``wait4``;
+   child process whose peak memory (max RSS, git child included) is read with ``wait4``
+   (the ratios use this figure); also ``ptmscope ingest PATH --db tmp`` end to end, wall time
+   including interpreter start-up, for reference;
 b) ``git log --numstat`` with its output sent to /dev/null (the floor: git's own work);
 c) PyDriller 2.x reading the same per-file line counts (``modified_files`` ->
    ``added_lines`` / ``deleted_lines``). PyDriller runs one diff per commit, so it is timed
@@ -120,6 +122,15 @@ def run_child(args: list[str]) -> Child:
     return Child(json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024, wall)
 
 
+def run_child_wall(args: list[str]) -> float:
+    """Wall time of ``args`` (output discarded); fails loudly when it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(args)}\n{done.stderr.decode()}")
+    return time.perf_counter() - start
+
+
 def time_command(args: list[str], repeat: int) -> float:
     """Median wall time of ``args`` with stdout to /dev/null."""
     runs = []
@@ -186,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         ptm = sorted(runs, key=lambda child: child.result["total_s"])[len(runs) // 2]
         peak_mb = max(child.peak_mb for child in runs)
         ptm_totals = json.loads(dump.read_text())
+        # The same through the CLI, as a user runs it (interpreter start-up, run records).
+        cli = [str(Path(python).with_name("ptmscope")), "ingest", str(repo), "--platform", "github"]
+        cli_s = statistics.median(
+            run_child_wall([*cli, "--db", str(Path(tmp) / f"cli{index}.duckdb")])
+            for index in range(args.repeat)
+        )
 
         # (c) PyDriller on the first N commits, extrapolated.
         pyd_dump = Path(tmp) / "pydriller_totals.json"
@@ -209,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'      of which DuckDB write':44}{ptm.result['write_s']:>10.2f}")
     print(f"{'      (its git log alone, > /dev/null)':44}{ptm_git_s:>10.2f}"
           f"{rate(commits, ptm_git_s):>12,.0f}")  # fmt: skip
+    print(f"{'(a) same via `ptmscope ingest` CLI (wall)':44}{cli_s:>10.2f}"
+          f"{rate(commits, cli_s):>12,.0f}")  # fmt: skip
     print(f"{'(c) PyDriller, first ' + format(pyd.result['commits'], ',') + ' commits':44}"
           f"{pyd.result['total_s']:>10.2f}{pyd_rate:>12,.0f}")  # fmt: skip
     print(

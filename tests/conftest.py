@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,18 +21,22 @@ BOB = ("Bob Example", "bob@example.org")
 
 def when(day: int, hours: int = 0, tz: int = 0) -> datetime:
     """A fixed date in 2024 (day counted from Jan 1), in the given UTC offset."""
-    base = datetime(2024, 1, 1, 12, tzinfo=timezone.utc) + timedelta(days=day, hours=hours)
+    base = datetime(2024, 1, 1, 12, tzinfo=UTC) + timedelta(days=day, hours=hours)
     return base.astimezone(timezone(timedelta(hours=tz)))
 
 
-MakeRepo = Callable[[str, list[tuple[datetime, tuple[str, str], str, dict[str, bytes | None]]]], Path]
+MakeRepo = Callable[
+    [str, list[tuple[datetime, tuple[str, str], str, dict[str, bytes | None]]]], Path
+]
 
 
 @pytest.fixture
 def make_repo(tmp_path: Path) -> MakeRepo:
     """Build a git repo under tmp_path from (date, author, message, changes) tuples."""
 
-    def build(name: str, commits: list[tuple[datetime, tuple[str, str], str, dict[str, bytes | None]]]) -> Path:
+    def build(
+        name: str, commits: list[tuple[datetime, tuple[str, str], str, dict[str, bytes | None]]]
+    ) -> Path:
         builder = RepoBuilder(tmp_path / name)
         for date, author, message, changes in commits:
             builder.commit(date, author, message, changes)

@@ -17,6 +17,7 @@ from ptmscope.cli import app
 from ptmscope.demo.gitwriter import RepoBuilder
 from ptmscope.ingest import ingest
 from ptmscope.store import Store
+
 from tests.conftest import ALICE, when
 
 runner = CliRunner()
@@ -28,12 +29,21 @@ def many_repos(root: Path, count: int, commits: int) -> Path:
     for index in range(count):
         builder = RepoBuilder(root / "gh" / f"org{index}" / "repo")
         for c in range(commits):
-            builder.commit(when(c), ALICE, f"change {c}",
-                           {f"src/m{c % 7}.py": f"v = {c}\n".encode() * (c % 5 + 1),
-                            "setup.py": b"setup()\n"})
+            builder.commit(
+                when(c),
+                ALICE,
+                f"change {c}",
+                {f"src/m{c % 7}.py": f"v = {c}\n".encode() * (c % 5 + 1), "setup.py": b"setup()\n"},
+            )
         builder.build()
-        families.append({"id": f"fam{index}", "upstream": f"https://github.com/org{index}/repo",
-                         "upstream_path": f"gh/org{index}/repo", "variants": []})
+        families.append(
+            {
+                "id": f"fam{index}",
+                "upstream": f"https://github.com/org{index}/repo",
+                "upstream_path": f"gh/org{index}/repo",
+                "variants": [],
+            }
+        )
     manifest = root / "families.yaml"
     manifest.write_text(yaml.safe_dump({"families": families}))
     return manifest
@@ -89,7 +99,10 @@ def test_ingest_killed_at_any_moment_completes_on_the_next_run(tmp_path: Path) -
 
 def test_bad_inputs_exit_2_with_a_message_and_the_store_intact(demo_corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "s.duckdb"
-    assert runner.invoke(app, ["ingest", str(demo_corpus.manifest), "--db", str(db), "-q"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["ingest", str(demo_corpus.manifest), "--db", str(db), "-q"]).exit_code
+        == 0
+    )
     before = table_counts(db)
     not_model = tmp_path / "notes"
     not_model.mkdir()
@@ -112,10 +125,13 @@ def test_bad_inputs_exit_2_with_a_message_and_the_store_intact(demo_corpus, tmp_
     assert table_counts(db) == before
 
 
-def test_hf_sources_offline_fail_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hf_sources_offline_fail_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    result = runner.invoke(app, ["ingest", "hf://google-bert/bert-base-uncased", "--db",
-                                 str(tmp_path / "s.duckdb")])
+    result = runner.invoke(
+        app, ["ingest", "hf://google-bert/bert-base-uncased", "--db", str(tmp_path / "s.duckdb")]
+    )
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "offline" in result.output.lower()

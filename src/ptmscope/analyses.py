@@ -51,14 +51,26 @@ class AnalysisStep:
 
 
 ANALYSES: tuple[AnalysisStep, ...] = (
-    AnalysisStep("attributes", "ptmscope.attributes.runner:run_all",
-                 "reuse-attribute audit of every Hugging Face model"),
-    AnalysisStep("risk", "ptmscope.risk.runner:run_all",
-                 "risk scan of every stored model's files and repository"),
-    AnalysisStep("perf", "ptmscope.perf.runner:run_all",
-                 "cheap claim checks (parameter count, sizes, formats) for every model"),
-    AnalysisStep("sync", "ptmscope.sync.runner:run_all",
-                 "GitHub / Hugging Face synchronization of every family"),
+    AnalysisStep(
+        "attributes",
+        "ptmscope.attributes.runner:run_all",
+        "reuse-attribute audit of every Hugging Face model",
+    ),
+    AnalysisStep(
+        "risk",
+        "ptmscope.risk.runner:run_all",
+        "risk scan of every stored model's files and repository",
+    ),
+    AnalysisStep(
+        "perf",
+        "ptmscope.perf.runner:run_all",
+        "cheap claim checks (parameter count, sizes, formats) for every model",
+    ),
+    AnalysisStep(
+        "sync",
+        "ptmscope.sync.runner:run_all",
+        "GitHub / Hugging Face synchronization of every family",
+    ),
 )
 
 
@@ -85,6 +97,7 @@ def run_analyses(
         except Exception as err:  # one broken analysis must not stop the others
             if os.environ.get("PTMSCOPE_DEBUG"):
                 raise
-            out.append(AnalysisSummary(
-                step.name, (f"FAILED: {type(err).__name__}: {err}",), {"failed": 1}))
+            out.append(
+                AnalysisSummary(step.name, (f"FAILED: {type(err).__name__}: {err}",), {"failed": 1})
+            )
     return out

@@ -49,7 +49,10 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", help="Print the version and exit.", callback=_version_callback,
+        False,
+        "--version",
+        help="Print the version and exit.",
+        callback=_version_callback,
         is_eager=True,
     ),
 ) -> None:
@@ -89,7 +92,8 @@ def main() -> None:
         err_console.print(
             f"[bold red]internal error:[/] {type(err).__name__}: {err}\n"
             "[dim]Set PTMSCOPE_DEBUG=1 for the traceback, and please report it.[/]",
-            markup=True, highlight=False,
+            markup=True,
+            highlight=False,
         )
         sys.exit(3)
 

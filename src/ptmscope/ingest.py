@@ -96,14 +96,24 @@ def mine_source(
         from ptmscope.sources.github_remote import clone_github
 
         clone = clone_github(spec.text, cache_dir or default_cache_dir())
-        return mine_git_repo(clone, platform=spec.platform or Platform.GITHUB, name=spec.name,
-                             source=spec.text, progress=progress)
+        return mine_git_repo(
+            clone,
+            platform=spec.platform or Platform.GITHUB,
+            name=spec.name,
+            source=spec.text,
+            progress=progress,
+        )
     path = Path(spec.text).expanduser()
     if not path.exists():
         raise SourceNotFoundError(f"{spec.text}: no such file or folder")
     if _is_git_top(path):
-        return mine_git_repo(path, platform=spec.platform, name=spec.name,
-                             source=str(path.resolve()), progress=progress)
+        return mine_git_repo(
+            path,
+            platform=spec.platform,
+            name=spec.name,
+            source=str(path.resolve()),
+            progress=progress,
+        )
     from ptmscope.sources.folder import mine_folder
 
     return mine_folder(path, platform=spec.platform, name=spec.name, source=str(path.resolve()))
@@ -204,8 +214,9 @@ def ingest(
             store.record_item(run_id, str(manifest_path), None, "failed", str(err))
             continue
         report.families += store.write_families(manifest.families)
-        report.items.append(IngestItem(str(manifest_path), "stored",
-                                       message=f"{len(manifest.families)} families"))
+        report.items.append(
+            IngestItem(str(manifest_path), "stored", message=f"{len(manifest.families)} families")
+        )
         specs += [_member_spec(m) for m in manifest.local_members]
         if with_members:
             for fam in manifest.families:
@@ -238,8 +249,14 @@ def _ingest_one(
         return IngestItem(spec.text, "failed", message=str(err))
     store.write_snapshot(snap, run_id)
     store.record_item(run_id, spec.text, snap.repo.repo_id, "stored", "; ".join(snap.notes))
-    return IngestItem(spec.text, "stored", snap.repo.repo_id, commits=len(snap.commits),
-                      files=len(snap.files), notes=snap.notes)
+    return IngestItem(
+        spec.text,
+        "stored",
+        snap.repo.repo_id,
+        commits=len(snap.commits),
+        files=len(snap.files),
+        notes=snap.notes,
+    )
 
 
 def _close_interrupted_runs(store: Store) -> None:

@@ -24,8 +24,18 @@ RID = RepoId("huggingface:o/m")
         (b"---\nkey: \xff\xfe value\n---\n", {"key": "\ufffd\ufffd value"}, None),
         (b"---\ndate: 2024-01-02\n---\n", {"date": "2024-01-02"}, None),
     ],
-    ids=["plain", "no front matter", "empty front matter", "windows line breaks", "BOM", "tabs",
-         "a list", "broken YAML", "non-UTF-8 bytes", "dates become strings"],
+    ids=[
+        "plain",
+        "no front matter",
+        "empty front matter",
+        "windows line breaks",
+        "BOM",
+        "tabs",
+        "a list",
+        "broken YAML",
+        "non-UTF-8 bytes",
+        "dates become strings",
+    ],
 )
 def test_cards_parse_or_say_why(raw: bytes, metadata: object, error: str | None) -> None:
     card = parse_card(RID, "README.md", raw)

@@ -34,7 +34,9 @@ def test_git_blob_ids_match_git() -> None:
     assert git_blob_id(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
 
 
-def test_a_hub_cache_snapshot_takes_name_revision_and_lfs_ids_from_the_layout(tmp_path: Path) -> None:
+def test_a_hub_cache_snapshot_takes_name_revision_and_lfs_ids_from_the_layout(
+    tmp_path: Path,
+) -> None:
     entry = tmp_path / "hub" / "models--acme--tiny"
     blobs = entry / "blobs"
     snap_dir = entry / "snapshots" / ("1" * 40)

@@ -23,6 +23,8 @@ from ptmscope.sources.github_remote import (
     GithubRepo,
     clone_github,
     clone_path,
+    is_github_url,
+    mine_github_remote,
     parse_github_url,
 )
 
@@ -147,6 +149,22 @@ def test_the_git_miner_reads_the_blobless_clone_with_history_but_no_line_counts(
     assert not snapshot.repo.line_counts_known
     # Reading it must not have fetched any blob behind our back.
     assert local_object_types(path) == {"commit", "tree"}
+
+
+def test_mine_github_remote_clones_and_mines_under_the_canonical_name(
+    upstream: Path, tmp_path: Path
+) -> None:
+    snapshot = mine_github_remote(
+        "https://github.com/acme/widgets.git/",
+        tmp_path / "cache",
+        url_for_clone=lambda _: upstream.as_uri(),
+    )
+
+    assert snapshot.repo.repo_id == "github:acme/widgets"
+    assert snapshot.repo.source == URL
+    assert snapshot.repo.head == git(upstream, "rev-parse", "HEAD").strip()
+    assert len(snapshot.commits) == 3
+    assert {f.path for f in snapshot.files} == {"README.md", "train.py", "configs/base.yaml"}
 
 
 def test_a_cache_path_taken_by_something_else_is_left_alone(upstream: Path, tmp_path: Path) -> None:
@@ -311,6 +329,14 @@ def test_anything_else_is_rejected_before_git_runs(url: str, tmp_path: Path) -> 
     assert "\n" not in str(err.value)
     assert fake.calls == []
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(URL, True), ("HTTPS://GITHUB.COM/a/b", True), ("hf://a/b", False), ("./github.com/a", False)],
+)
+def test_is_github_url_recognises_what_to_validate(text: str, expected: bool) -> None:
+    assert is_github_url(text) is expected
 
 
 def test_the_cache_path_ignores_case() -> None:

@@ -191,7 +191,8 @@ class FakeHub:
         if path in self.overrides:
             return self.overrides[path]
         base = f"/api/models/{NAME}"
-        if path in (base, f"{base}/revision/v1.0"):
+        # Like the Hub, model info is case-insensitive and answers with the canonical id.
+        if path.lower() in (base, f"{base}/revision/v1.0"):
             return httpx2.Response(200, json=model_info_json())
         if path == f"{base}/revision/{HEAD}" and request.url.params.get("securityStatus"):
             return httpx2.Response(200, json=security_json())
@@ -396,6 +397,16 @@ def test_a_revision_is_asked_for_and_recorded(fake_hub: FakeHub, api: HfApi) -> 
     assert snapshot.repo.metadata["revision"] == "v1.0"
 
 
+def test_the_hubs_canonical_id_is_used_and_the_typed_one_kept(
+    fake_hub: FakeHub, api: HfApi
+) -> None:
+    snapshot = mine_hub_repo("hf://ACME/Tiny-Bert", api=api)
+
+    assert snapshot.repo.repo_id == RID
+    assert snapshot.repo.metadata["requested_as"] == "ACME/Tiny-Bert"
+    assert all(f"/{NAME}/" in path or path.endswith(NAME) for path in fake_hub.paths()[1:])
+
+
 def test_a_repo_without_readme_has_no_card_and_says_so(fake_hub: FakeHub, api: HfApi) -> None:
     fake_hub.overrides[f"/api/models/{NAME}/tree/{HEAD}"] = httpx2.Response(
         200, json=[entry for entry in tree_json() if entry["path"] != "README.md"]
@@ -552,12 +563,29 @@ def test_an_http_error_on_model_info_is_a_remote_error_naming_the_repo(
     assert case.hint_says in err.value.hint
 
 
-def test_a_gated_card_download_is_a_remote_error(fake_hub: FakeHub, api: HfApi) -> None:
+@pytest.mark.parametrize(
+    ("status", "headers"),
+    [(403, {"X-Error-Code": "GatedRepo"}), (401, {})],
+    ids=["gated", "unauthorised"],
+)
+def test_a_refused_card_download_keeps_the_snapshot_and_notes_why(
+    fake_hub: FakeHub, api: HfApi, status: int, headers: dict[str, str]
+) -> None:
     fake_hub.overrides[f"/{NAME}/resolve/{HEAD}/README.md"] = httpx2.Response(
-        403, json={"error": "gated"}, headers={"X-Error-Code": "GatedRepo"}
+        status, json={"error": "Access restricted"}, headers=headers
     )
 
-    with pytest.raises(RemoteError, match="is gated"):
+    snapshot = mine_hub_repo(f"hf://{NAME}", api=api)
+
+    assert snapshot.card is None
+    assert snapshot.files == expected_snapshot().files
+    assert any(note.startswith("README.md not readable:") for note in snapshot.notes)
+
+
+def test_a_server_error_on_the_card_still_fails(fake_hub: FakeHub, api: HfApi) -> None:
+    fake_hub.overrides[f"/{NAME}/resolve/{HEAD}/README.md"] = httpx2.Response(500, text="oops")
+
+    with pytest.raises(RemoteError, match="model card"):
         mine_hub_repo(f"hf://{NAME}", api=api)
 
 

@@ -11,8 +11,16 @@ from ptmscope.errors import ManifestError
 from ptmscope.records import Platform
 from ptmscope.sources.manifest import github_repo_id, read_manifest
 
-STUDY_HEADER = ["owner", "model_name", "family", "downloads", "likes", "cleaned_github",
-                "pipeline_tag", "pattern_names"]
+STUDY_HEADER = [
+    "owner",
+    "model_name",
+    "family",
+    "downloads",
+    "likes",
+    "cleaned_github",
+    "pipeline_tag",
+    "pattern_names",
+]
 
 
 def write_study_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -24,17 +32,47 @@ def write_study_csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def test_the_study_csv_shape_is_read_as_it_is(tmp_path: Path) -> None:
-    path = write_study_csv(tmp_path / "complete_dataset.csv", [
-        ["google-bert", "google-bert/bert-base-uncased", "google-bert_bert", "1", "2",
-         "https://github.com/google-research/bert", "fill-mask", "Dispersed Alignment Pattern"],
-        ["google-bert", "google-bert/bert-base-cased", "google-bert_bert", "1", "2",
-         "https://github.com/google-research/bert", "fill-mask", "x"],
-        ["facebook", "facebook/fasttext-language-identification", "facebook_fasttext", "1", "2",
-         "https://github.com/facebookresearch/fastText/tree/main/python", "text-classification", "x"],
-    ])
+    path = write_study_csv(
+        tmp_path / "complete_dataset.csv",
+        [
+            [
+                "google-bert",
+                "google-bert/bert-base-uncased",
+                "google-bert_bert",
+                "1",
+                "2",
+                "https://github.com/google-research/bert",
+                "fill-mask",
+                "Dispersed Alignment Pattern",
+            ],
+            [
+                "google-bert",
+                "google-bert/bert-base-cased",
+                "google-bert_bert",
+                "1",
+                "2",
+                "https://github.com/google-research/bert",
+                "fill-mask",
+                "x",
+            ],
+            [
+                "facebook",
+                "facebook/fasttext-language-identification",
+                "facebook_fasttext",
+                "1",
+                "2",
+                "https://github.com/facebookresearch/fastText/tree/main/python",
+                "text-classification",
+                "x",
+            ],
+        ],
+    )
     manifest = read_manifest(path)
     fams = {f.family_id: f for f in manifest.families}
-    assert fams["google-bert_bert"].variants == ("google-bert/bert-base-uncased", "google-bert/bert-base-cased")
+    assert fams["google-bert_bert"].variants == (
+        "google-bert/bert-base-uncased",
+        "google-bert/bert-base-cased",
+    )
     assert fams["google-bert_bert"].upstream_repo_id == "github:google-research/bert"
     assert fams["facebook_fasttext"].upstream_repo_id == "github:facebookresearch/fastText"
 

@@ -34,9 +34,19 @@ RID = repo_id("huggingface", "org/model")
 def snapshot(n_commits: int = 3, message: str = "msg") -> RepoSnapshot:
     tz = timezone(timedelta(hours=-7))
     commits = tuple(
-        CommitRecord(RID, CommitSha(f"{i:040x}"), "A", "a@x", datetime(2024, 1, 1 + i, 9, tzinfo=tz),
-                     "C", "c@x", datetime(2024, 1, 1 + i, 10, tzinfo=tz), f"{message} {i}",
-                     (f"{i - 1:040x}",) if i else (), signed=i == 1)
+        CommitRecord(
+            RID,
+            CommitSha(f"{i:040x}"),
+            "A",
+            "a@x",
+            datetime(2024, 1, 1 + i, 9, tzinfo=tz),
+            "C",
+            "c@x",
+            datetime(2024, 1, 1 + i, 10, tzinfo=tz),
+            f"{message} {i}",
+            (f"{i - 1:040x}",) if i else (),
+            signed=i == 1,
+        )
         for i in range(n_commits)
     )
     changes = tuple(
@@ -44,10 +54,12 @@ def snapshot(n_commits: int = 3, message: str = "msg") -> RepoSnapshot:
         for c in commits
     )
     files = (FileRecord(RID, "model.safetensors", 134, "f" * 40, "e" * 64, 10_000),)
-    card = CardRecord(RID, "README.md", "---\nlicense: mit\n---\nhi", "license: mit",
-                      {"license": "mit"}, "hi")
-    repo = RepoRecord(RID, Platform.HUGGINGFACE, "org/model", "/src", "f" * 40,
-                      metadata={"downloads": 3})
+    card = CardRecord(
+        RID, "README.md", "---\nlicense: mit\n---\nhi", "license: mit", {"license": "mit"}, "hi"
+    )
+    repo = RepoRecord(
+        RID, Platform.HUGGINGFACE, "org/model", "/src", "f" * 40, metadata={"downloads": 3}
+    )
     return RepoSnapshot(repo, commits, changes, files, card)
 
 
@@ -98,24 +110,34 @@ def test_a_failed_write_leaves_the_previous_snapshot_intact(tmp_path: Path) -> N
 
 def test_findings_are_replaced_per_analysis_and_subject(tmp_path: Path) -> None:
     def finding(rule: str, subject: str, analysis: str = "risk") -> Finding:
-        return Finding(analysis, rule, subject, Severity.HIGH, Outcome.MISSING, "m", details={"k": 1})
+        return Finding(
+            analysis, rule, subject, Severity.HIGH, Outcome.MISSING, "m", details={"k": 1}
+        )
 
     with Store(tmp_path / "s.duckdb") as store:
         store.replace_findings("risk", ["a", "b"], [finding("r1", "a"), finding("r2", "b")])
         store.replace_findings("attributes", ["a"], [finding("x", "a", "attributes")])
         store.replace_findings("risk", ["a"], [])
         assert [(f.analysis, f.rule_id, f.subject) for f in store.findings()] == [
-            ("attributes", "x", "a"), ("risk", "r2", "b")]
+            ("attributes", "x", "a"),
+            ("risk", "r2", "b"),
+        ]
         assert store.findings("risk", "b")[0].details == {"k": 1}
 
 
 def test_findings_come_back_most_severe_first(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
-        rows = [Finding("risk", f"r{s.value}", "a", s, Outcome.MISSING, "m") for s in
-                (Severity.LOW, Severity.CRITICAL, Severity.INFO, Severity.HIGH)]
+        rows = [
+            Finding("risk", f"r{s.value}", "a", s, Outcome.MISSING, "m")
+            for s in (Severity.LOW, Severity.CRITICAL, Severity.INFO, Severity.HIGH)
+        ]
         store.replace_findings("risk", ["a"], rows)
         assert [f.severity for f in store.findings()] == [
-            Severity.CRITICAL, Severity.HIGH, Severity.LOW, Severity.INFO]
+            Severity.CRITICAL,
+            Severity.HIGH,
+            Severity.LOW,
+            Severity.INFO,
+        ]
 
 
 def test_a_store_from_a_newer_ptmscope_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -157,8 +179,13 @@ def test_resolve_repo_accepts_the_forms_users_type(tmp_path: Path) -> None:
 
 
 def test_families_round_trip_with_their_members(tmp_path: Path) -> None:
-    fam = FamilyRecord(FamilyId("org_model"), "https://github.com/o/r", repo_id("github", "o/r"),
-                       ("org/a", "org/b"), "m.csv")
+    fam = FamilyRecord(
+        FamilyId("org_model"),
+        "https://github.com/o/r",
+        repo_id("github", "o/r"),
+        ("org/a", "org/b"),
+        "m.csv",
+    )
     with Store(tmp_path / "s.duckdb") as store:
         store.write_families([fam, fam])
         assert store.families() == [fam]

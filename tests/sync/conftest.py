@@ -92,8 +92,9 @@ def demo_family(upstream_sha_out: list[str] | None = None) -> tuple[RepoBuilder,
     first = up.commit(utc(2023, 1, 2), "initial commit", ["README.md", "config.json"])
     up.commit(utc(2023, 1, 20), "tokenizer fix", ["tokenizer.json"])
     up.commit(utc(2023, 3, 1), "bigger hidden size", ["config.json"])
+    up.commit(utc(2023, 5, 1), "tokenizer: add special tokens", ["tokenizer.json"])
     up.commit(utc(2023, 6, 1), "docs", ["README.md"])
-    for path, blob in (("README.md", "r2"), ("config.json", "c2"), ("tokenizer.json", "t1"),
+    for path, blob in (("README.md", "r2"), ("config.json", "c2"), ("tokenizer.json", "t2"),
                        ("modeling.py", "m1")):
         up.head(path, blob)
     good = repo(Platform.HUGGINGFACE, "acme/bert-base")

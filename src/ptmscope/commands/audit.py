@@ -1,9 +1,238 @@
-"""CLI command group `audit` (see its issue); registers nothing until implemented."""
+"""CLI command group `audit`: the reuse-attribute scorecard of a model, or the corpus view.
+
+Parses options, calls ``ptmscope.attributes``, and renders with rich or JSON; no analysis
+happens here. Heavy imports stay inside the command so ``ptmscope --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from ptmscope.commands._common import (
+    DB_DEFAULT,
+    DbOpt,
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    console,
+    err_console,
+    escape,
+    open_store,
+    print_json,
+)
+from ptmscope.errors import UsageError
+
+if TYPE_CHECKING:
+    from ptmscope.attributes.audit import ModelAudit
+    from ptmscope.attributes.corpus import CorpusView
+
+_STATUS_STYLE = {
+    "present": "[green]present[/]",
+    "partial": "[yellow]partial[/]",
+    "missing": "[red]missing[/]",
+    "not_applicable": "[dim]n/a[/]",
+    "not_available": "[dim]unknown[/]",
+    "error": "[magenta]error[/]",
+}
+#: Groups shown as columns in the terminal corpus view (JSON has them all).
+_MAX_GROUP_COLUMNS = 6
+
+
+def _score_text(score: int | None) -> str:
+    if score is None:
+        return "[dim]n/a[/]"
+    colour = "green" if score >= 75 else "yellow" if score >= 40 else "red"
+    return f"[{colour}]{score}[/]"
+
+
+def render_scorecard(audit: ModelAudit) -> None:
+    """Print one model's scorecard: per category, its score then each attribute's row."""
+    from rich.table import Table
+
+    console.print(f"[bold]{escape(audit.name, 120)}[/]  ({escape(audit.repo_id, 140)})")
+    console.print(
+        f"task: {escape(audit.pipeline_tag or 'unknown', 60)}   card: "
+        + ("yes" if audit.has_card else "[red]none[/]")
+    )
+    for score in audit.scores:
+        table = Table(
+            title=f"{score.category.value}: {_score_text(score.score)}/100",
+            title_justify="left", show_lines=False, expand=False,
+        )
+        table.add_column("attribute", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("evidence", overflow="fold", max_width=60)
+        table.add_column("remedy", overflow="fold", max_width=50)
+        for check, result in audit.results:
+            if check.category is not score.category:
+                continue
+            evidence = "; ".join(e.describe() for e in result.evidence[:3])
+            shown = escape(result.message, 120) + (
+                f"\n[dim]{escape(evidence, 160)}[/]" if evidence else ""
+            )
+            needs_fix = result.outcome.value in ("missing", "partial", "error")
+            table.add_row(
+                escape(check.short, 60),
+                _STATUS_STYLE.get(result.outcome.value, result.outcome.value),
+                shown,
+                escape(check.remedy, 160) if needs_fix else "",
+            )
+        console.print(table)
+        lacking = score.missing + score.partial
+        if lacking:
+            console.print(
+                f"  [dim]not fully there:[/] {escape(', '.join(lacking), 300)}"
+                + (f"   [dim]unknown:[/] {escape(', '.join(score.unknown), 200)}"
+                   if score.unknown else "")
+            )
+    _render_claims(audit)
+
+
+def _render_claims(audit: ModelAudit) -> None:
+    from rich.table import Table
+
+    claims = audit.claims
+    if not claims.declared:
+        console.print("claims: no model-index in the card")
+        return
+    table = Table(title="model-index claims", title_justify="left")
+    for column in ("task", "dataset", "config", "split", "metric", "value", "verified",
+                   "problems"):
+        table.add_column(column, overflow="fold", max_width=40)
+    for row in claims.rows[:200]:
+        table.add_row(
+            *(escape(str(v), 40) if v is not None else "" for v in (
+                row.task, row.dataset or row.dataset_name, row.config, row.split, row.metric,
+                row.raw_value, row.verified,
+            )),
+            "[red]" + escape("; ".join(row.problems), 200) + "[/]" if row.problems else "",
+        )
+    console.print(table)
+    for where, problem in claims.problems:
+        console.print(f"  [red]broken:[/] {escape(where, 80)}: {escape(problem, 160)}")
+    if len(claims.rows) > 200:
+        console.print(f"  [dim]… {len(claims.rows) - 200} more rows (use --json)[/]")
+
+
+def render_corpus(view: CorpusView) -> None:
+    """Print the corpus view: share missing per attribute overall and per group, and claims."""
+    from rich.table import Table
+
+    console.print(f"[bold]{view.models}[/] model(s) audited")
+    groups = list(view.by_group.items())[:_MAX_GROUP_COLUMNS]
+    table = Table(title=f"share of models missing each attribute (by {view.group_by})",
+                  title_justify="left")
+    table.add_column("attribute", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("all", justify="right")
+    for name, shares in groups:
+        count = shares[0].models if shares else 0
+        table.add_column(f"{escape(name, 24)}\n(n={count})", justify="right")
+    for index, overall in enumerate(view.attributes):
+        cells = [f"{overall.share_missing:.0%}" if overall.judged else "[dim]n/a[/]"]
+        for _, shares in groups:
+            share = shares[index]
+            cells.append(f"{share.share_missing:.0%}" if share.judged else "[dim]n/a[/]")
+        table.add_row(escape(overall.attribute, 50), overall.category, *cells)
+    console.print(table)
+    if len(view.by_group) > _MAX_GROUP_COLUMNS:
+        console.print(f"[dim]{len(view.by_group) - _MAX_GROUP_COLUMNS} smaller group(s) "
+                      "not shown; --json has them all[/]")
+    claims = Table(title="machine-parseable performance claims (model-index) per task",
+                   title_justify="left")
+    for column in ("task", "models", "with claims", "share"):
+        claims.add_column(column, justify="left" if column == "task" else "right")
+    for task in view.claims_by_task:
+        claims.add_row(escape(task.task, 50), str(task.models), str(task.with_claims),
+                       f"{task.share:.1%}")
+    claims.add_row("[bold]all[/]", str(view.models), str(view.with_claims),
+                   f"[bold]{view.claims_share:.1%}[/]")
+    console.print(claims)
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+
+    @app.command("audit")
+    def audit(
+        model: Annotated[
+            str | None,
+            typer.Argument(help="The model: `org/name`, `hf://org/name` or a stored repo id."),
+        ] = None,
+        all_models: Annotated[
+            bool, typer.Option("--all", help="Audit every stored Hugging Face model instead.")
+        ] = False,
+        by: Annotated[
+            str,
+            typer.Option("--by", help="Group the corpus view by `pipeline_tag` or "
+                                      "`library_name`."),
+        ] = "pipeline_tag",
+        db: DbOpt = DB_DEFAULT,
+        json_out: JsonOpt = False,
+        output: OutOpt = None,
+        quiet: QuietOpt = False,
+    ) -> None:
+        """What a model package tells a reuser, and what is missing.
+
+        For one MODEL: a scorecard of its reuse attributes (provenance, reproducibility,
+        portability, documentation, maintenance), each found / partial / missing with the
+        evidence (card line, metadata key, file) and a one-line remedy, a 0-100 score per
+        category that always lists the missing items, and every model-index claim as a row
+        (broken entries are shown, never dropped).
+
+        With --all: the corpus view, the share of models missing each attribute overall and
+        per pipeline tag, and the share with machine-parseable performance claims per task.
+        Nothing is written to the store (`ptmscope demo` / analyses store the findings).
+
+        Examples:
+          ptmscope audit google-bert/bert-base-uncased
+          ptmscope audit hf://org/model --json > scorecard.json
+          ptmscope audit --all
+          ptmscope audit --all --by library_name --json -o corpus.json
+        """
+        from datetime import UTC, datetime
+
+        from ptmscope.attributes.corpus import GroupBy, corpus_view
+        from ptmscope.attributes.payload import audit_payload, corpus_payload
+        from ptmscope.attributes.runner import audit_all, audit_input, load_inputs
+        from ptmscope.commands._common import RichProgress
+
+        if all_models == (model is not None):
+            raise UsageError(
+                "give either a MODEL or --all",
+                hint="`ptmscope audit org/name` for one model, `ptmscope audit --all` for all.",
+            )
+        try:
+            group_by = GroupBy(by)
+        except ValueError:
+            choices = ", ".join(g.value for g in GroupBy)
+            raise UsageError(f"--by {by!r}: not one of {choices}") from None
+        now = datetime.now(UTC)
+        store = open_store(db, read_only=True)
+        payload: dict[str, Any]
+        try:
+            if model is not None:
+                repo = store.resolve_repo(model)
+                items = load_inputs(store, [repo.repo_id])
+                result = audit_input(items[0], as_of=now)
+                if json_out or output is not None:
+                    payload = audit_payload(result)
+                else:
+                    render_scorecard(result)
+                    return
+            else:
+                items = load_inputs(store)
+                _, rows = audit_all(items, RichProgress(quiet or json_out), as_of=now)
+                view = corpus_view(rows, group_by)
+                if json_out or output is not None:
+                    payload = corpus_payload(view)
+                else:
+                    if not items:
+                        err_console.print("no Hugging Face model in the store")
+                    render_corpus(view)
+                    return
+        finally:
+            store.close()
+        print_json(payload, output)

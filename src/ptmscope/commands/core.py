@@ -35,21 +35,37 @@ def _ingest_payload(report: Any, db: Path) -> dict[str, Any]:
         "run_id": report.run_id,
         "families": report.families,
         "items": [
-            {"source": i.source, "status": i.status, "repo_id": i.repo_id,
-             "message": i.message, "commits": i.commits, "files": i.files,
-             "notes": list(i.notes)}
+            {
+                "source": i.source,
+                "status": i.status,
+                "repo_id": i.repo_id,
+                "message": i.message,
+                "commits": i.commits,
+                "files": i.files,
+                "notes": list(i.notes),
+            }
             for i in report.items
         ],
     }
 
 
 def ingest_cmd(
-    sources: Annotated[list[str], typer.Argument(help="Paths, hf://org/name[@rev], GitHub URLs or manifests.", show_default=False)],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Paths, hf://org/name[@rev], GitHub URLs or manifests.", show_default=False
+        ),
+    ],
     db: DbOpt = DB_DEFAULT,
     platform: PlatformOpt = None,
     name: Annotated[str | None, typer.Option(help="Force owner/name (one source only).")] = None,
-    force: Annotated[bool, typer.Option(help="Re-mine repos whose HEAD is already stored.")] = False,
-    with_members: Annotated[bool, typer.Option("--with-members", help="For manifests: also mine every member repo online.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Re-mine repos whose HEAD is already stored.")
+    ] = False,
+    with_members: Annotated[
+        bool,
+        typer.Option("--with-members", help="For manifests: also mine every member repo online."),
+    ] = False,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -71,8 +87,15 @@ def ingest_cmd(
 
     store = open_store(db)
     try:
-        report = ingest(store, sources, platform=platform, name=name, force=force,
-                        with_members=with_members, progress=RichProgress(quiet or json_out))
+        report = ingest(
+            store,
+            sources,
+            platform=platform,
+            name=name,
+            force=force,
+            with_members=with_members,
+            progress=RichProgress(quiet or json_out),
+        )
     finally:
         store.close()
     if json_out:
@@ -96,7 +119,9 @@ def ingest_cmd(
 
 def ls_cmd(
     db: DbOpt = DB_DEFAULT,
-    families: Annotated[bool, typer.Option("--families", help="List families instead of repos.")] = False,
+    families: Annotated[
+        bool, typer.Option("--families", help="List families instead of repos.")
+    ] = False,
     platform: PlatformOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -113,19 +138,31 @@ def ls_cmd(
             fams = store.families()
             stored = {r.repo_id for r in store.list_repos()}
             if json_out:
-                print_json({"schema_version": 1, "families": [
-                    {"family_id": f.family_id, "upstream": f.upstream,
-                     "upstream_stored": f.upstream_repo_id in stored,
-                     "variants": list(f.variants),
-                     "variants_stored": sum(v in stored for v in f.variant_repo_ids)}
-                    for f in fams]})
+                print_json(
+                    {
+                        "schema_version": 1,
+                        "families": [
+                            {
+                                "family_id": f.family_id,
+                                "upstream": f.upstream,
+                                "upstream_stored": f.upstream_repo_id in stored,
+                                "variants": list(f.variants),
+                                "variants_stored": sum(v in stored for v in f.variant_repo_ids),
+                            }
+                            for f in fams
+                        ],
+                    }
+                )
                 return
             table = Table("family", "upstream", "variants (stored/listed)")
             for f in fams:
                 up = f.upstream or "-"
                 mark = "" if f.upstream_repo_id in stored else " [dim](not stored)[/]"
-                table.add_row(escape(f.family_id, 60), escape(up, 60) + mark,
-                              f"{sum(v in stored for v in f.variant_repo_ids)}/{len(f.variants)}")
+                table.add_row(
+                    escape(f.family_id, 60),
+                    escape(up, 60) + mark,
+                    f"{sum(v in stored for v in f.variant_repo_ids)}/{len(f.variants)}",
+                )
             console.print(table if fams else "no families stored")
             return
         repos = store.list_repos(platform)
@@ -137,23 +174,43 @@ def ls_cmd(
             )
         }
         if json_out:
-            print_json({"schema_version": 1, "repos": [
-                {"repo_id": r.repo_id, "platform": r.platform.value, "name": r.name,
-                 "source": r.source, "head": r.head, "commits": counts.get(r.repo_id, (0, 0))[0],
-                 "files": counts.get(r.repo_id, (0, 0))[1]} for r in repos]})
+            print_json(
+                {
+                    "schema_version": 1,
+                    "repos": [
+                        {
+                            "repo_id": r.repo_id,
+                            "platform": r.platform.value,
+                            "name": r.name,
+                            "source": r.source,
+                            "head": r.head,
+                            "commits": counts.get(r.repo_id, (0, 0))[0],
+                            "files": counts.get(r.repo_id, (0, 0))[1],
+                        }
+                        for r in repos
+                    ],
+                }
+            )
             return
         table = Table("repo", "platform", "commits", "files", "head")
         for r in repos:
             n_commits, n_files = counts.get(r.repo_id, (0, 0))
-            table.add_row(escape(r.name, 70), r.platform.value, str(n_commits), str(n_files),
-                          (r.head or "-")[:10])
+            table.add_row(
+                escape(r.name, 70),
+                r.platform.value,
+                str(n_commits),
+                str(n_files),
+                (r.head or "-")[:10],
+            )
         console.print(table if repos else f"the store {db} holds no repositories yet")
     finally:
         store.close()
 
 
 def show_cmd(
-    model: Annotated[str, typer.Argument(help="A stored repo: org/name, repo id or hf://org/name.")],
+    model: Annotated[
+        str, typer.Argument(help="A stored repo: org/name, repo id or hf://org/name.")
+    ],
     db: DbOpt = DB_DEFAULT,
     json_out: JsonOpt = False,
 ) -> None:
@@ -173,15 +230,31 @@ def show_cmd(
     finally:
         store.close()
     if json_out:
-        print_json({"schema_version": 1, "repo": repo, "card": None if card is None else {
-            "path": card.path, "metadata": card.metadata, "parse_error": card.parse_error,
-            "truncated": card.truncated, "body_chars": len(card.body)},
-            "files": files, "commits": commits, "findings": findings})
+        print_json(
+            {
+                "schema_version": 1,
+                "repo": repo,
+                "card": None
+                if card is None
+                else {
+                    "path": card.path,
+                    "metadata": card.metadata,
+                    "parse_error": card.parse_error,
+                    "truncated": card.truncated,
+                    "body_chars": len(card.body),
+                },
+                "files": files,
+                "commits": commits,
+                "findings": findings,
+            }
+        )
         return
     console.print(f"[bold]{escape(repo.name, 120)}[/] ({repo.platform.value})")
     console.print(f"source: {escape(repo.source, 200)}   head: {repo.head or '-'}")
     if repo.metadata:
-        console.print("metadata: " + escape(", ".join(f"{k}={v}" for k, v in repo.metadata.items()), 400))
+        console.print(
+            "metadata: " + escape(", ".join(f"{k}={v}" for k, v in repo.metadata.items()), 400)
+        )
     if card is None:
         console.print("card: [yellow]none[/]")
     else:
@@ -191,7 +264,9 @@ def show_cmd(
             console.print(f"  [red]card problem:[/] {escape(card.parse_error, 300)}")
     table = Table("path", "size", "LFS", title=f"{len(files)} files at HEAD")
     for f in files[:60]:
-        table.add_row(escape(f.path, 80), str(f.real_size or "-"), "yes" if f.is_lfs_pointer else "")
+        table.add_row(
+            escape(f.path, 80), str(f.real_size or "-"), "yes" if f.is_lfs_pointer else ""
+        )
     console.print(table)
     if len(files) > 60:
         console.print(f"... and {len(files) - 60} more files")
@@ -201,8 +276,11 @@ def show_cmd(
     console.print(ctable)
     if findings:
         ftable = Table("analysis", "severity", "rule", "message", title=f"{len(findings)} findings")
-        for f in findings[:40]:
-            ftable.add_row(f.analysis, f.severity.value, escape(f.rule_id, 40), escape(f.message, 100))
+        for finding in findings[:40]:
+            ftable.add_row(
+                finding.analysis, finding.severity.value, escape(finding.rule_id, 40),
+                escape(finding.message, 100),
+            )
         console.print(ftable)
     else:
         console.print("findings: none stored (run `ptmscope analyze`)")
@@ -210,7 +288,9 @@ def show_cmd(
 
 def analyze_cmd(
     db: DbOpt = DB_DEFAULT,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Run only these analyses.")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Run only these analyses.")
+    ] = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -231,8 +311,15 @@ def analyze_cmd(
     finally:
         store.close()
     if json_out:
-        print_json({"schema_version": 1, "analyses": [
-            {"name": s.name, "lines": list(s.lines), "counts": dict(s.counts)} for s in summaries]})
+        print_json(
+            {
+                "schema_version": 1,
+                "analyses": [
+                    {"name": s.name, "lines": list(s.lines), "counts": dict(s.counts)}
+                    for s in summaries
+                ],
+            }
+        )
         return
     if not quiet:
         for s in summaries:

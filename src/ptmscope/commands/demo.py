@@ -11,7 +11,9 @@ from ptmscope.commands._common import JsonOpt, QuietOpt, RichProgress, console, 
 
 
 def demo_cmd(
-    folder: Annotated[Path, typer.Option("--dir", help="Work folder for the corpus, store and report.")] = Path("ptmscope-demo"),
+    folder: Annotated[
+        Path, typer.Option("--dir", help="Work folder for the corpus, store and report.")
+    ] = Path("ptmscope-demo"),
     seed: Annotated[int, typer.Option(help="Seed of the generated corpus.")] = 7,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -31,16 +33,20 @@ def demo_cmd(
 
     result = run_demo(folder, seed=seed, progress=RichProgress(quiet or json_out))
     if json_out:
-        print_json({
-            "schema_version": 1,
-            "corpus": str(result.corpus.root),
-            "store": str(result.store_path),
-            "report": None if result.report is None else str(result.report),
-            "counts": result.counts,
-            "ingest_failed": [i.source for i in result.ingest.failed],
-            "analyses": [{"name": s.name, "lines": list(s.lines), "counts": dict(s.counts)}
-                         for s in result.analyses],
-        })
+        print_json(
+            {
+                "schema_version": 1,
+                "corpus": str(result.corpus.root),
+                "store": str(result.store_path),
+                "report": None if result.report is None else str(result.report),
+                "counts": result.counts,
+                "ingest_failed": [i.source for i in result.ingest.failed],
+                "analyses": [
+                    {"name": s.name, "lines": list(s.lines), "counts": dict(s.counts)}
+                    for s in result.analyses
+                ],
+            }
+        )
         return
     if quiet:
         return
@@ -62,7 +68,9 @@ def demo_cmd(
     else:
         console.print(f"report: {escape(result.report_note, 200)}")
     db = result.store_path
-    console.print(f"next:   ptmscope ls --db {db}   |   ptmscope show acme-nlp/textclf-base --db {db}")
+    console.print(
+        f"next:   ptmscope ls --db {db}   |   ptmscope show acme-nlp/textclf-base --db {db}"
+    )
     if result.ingest.failed:
         raise typer.Exit(2)
     if any(s.counts.get("failed") for s in result.analyses):

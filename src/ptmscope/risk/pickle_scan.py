@@ -355,16 +355,15 @@ class _Walker:
                 elif op == 0x2E:  # STOP
                     self.ev.complete = True
                     self.pos = pos + 1
-                    self.ev.ops += ops
                     return
                 else:
                     self.pos = pos
-                    self.ev.ops += ops
-                    ops = 0
                     pos = self._slow(op, pos)
         except IndexError:
             self.pos = pos
             raise
+        finally:
+            self.ev.ops += ops
 
     def _setitems(self, target: dict[Any, Any], items: list[Any]) -> None:
         if len(target) > 64:
@@ -775,13 +774,18 @@ def sniff_pickle(head: bytes, name: str) -> bool:
     """
     if len(head) >= 2 and head[0] == 0x80 and head[1] <= 5 and len(head) >= 3:
         return head[2] in _VALID_OPCODES
-    if not head or head[0] not in _VALID_OPCODES or head[0] == 0x2E:
-        return False
+    if not head or head[0] not in _PROTO0_START or head[0] == 0x2E:
+        return False  # protocol 0/1 pickles open with a value, a MARK or a GLOBAL
     ev = walk_pickle(head, 0, len(head), find_nested=False)
     if ev.complete:
         return ev.ops >= 2
     truncated = ev.error is not None and ev.error.startswith("truncated")
+    if truncated and ev.globals and ev.ops >= 2:
+        return all(_IDENT.fullmatch(m) and _IDENT.fullmatch(n) for _, _, m, n in ev.globals)
     return truncated and ev.ops >= 8 and len(head) >= 512
+
+
+_IDENT = re.compile(r"[A-Za-z_][\w.]*")
 
 
 _VALID_OPCODES = frozenset(b"(.012FIJKLMNPQRSTUVXabcdeghijloprstu}])GBC") | frozenset(

@@ -35,15 +35,18 @@ class ScannerEntry:
     requires: str | None = None
 
 
+#: Priorities: specific formats recognised by magic or layout 10-59 (a zip-based format such
+#: as Keras must come before the generic zip scanner), generic containers 60-69, the pickle
+#: scanner last (protocol 0/1 pickles are recognised by a trial walk, not by a magic).
 SCANNERS: tuple[ScannerEntry, ...] = (
     ScannerEntry("ptmscope.risk.pickle_scan:LegacyTorchScanner", 10),
     ScannerEntry("ptmscope.risk.zip_scan:TorchZipScanner", 20),
     ScannerEntry("ptmscope.risk.numpy_scan:NumpyScanner", 30),
-    ScannerEntry("ptmscope.risk.pickle_scan:PickleScanner", 40),
-    ScannerEntry("ptmscope.risk.archive_scan:SevenZipScanner", 80, "py7zr"),
-    ScannerEntry("ptmscope.risk.archive_scan:TarScanner", 80),
-    ScannerEntry("ptmscope.risk.archive_scan:CompressedScanner", 85),
-    ScannerEntry("ptmscope.risk.zip_scan:ZipScanner", 90),
+    ScannerEntry("ptmscope.risk.archive_scan:SevenZipScanner", 60, "py7zr"),
+    ScannerEntry("ptmscope.risk.archive_scan:TarScanner", 61),
+    ScannerEntry("ptmscope.risk.archive_scan:CompressedScanner", 62),
+    ScannerEntry("ptmscope.risk.zip_scan:ZipScanner", 65),
+    ScannerEntry("ptmscope.risk.pickle_scan:PickleScanner", 70),
 )
 
 

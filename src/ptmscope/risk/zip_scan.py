@@ -351,6 +351,8 @@ def is_zip(head: bytes) -> bool:
 
 
 _STORAGE_RE = re.compile(r"(^|/)data/\d+$")
+_TORCH_RECORDS = frozenset({"version", "byteorder", "serialization_id", ".format_version",
+                            ".storage_alignment"})
 
 
 class ZipScanner(Scanner):
@@ -438,6 +440,10 @@ class ZipScanner(Scanner):
         """Members never scanned (none for a generic zip: every member is checked)."""
         return False
 
+    def known_data(self, name: str) -> bool:
+        """Members whose unrecognised content is expected (no 'not scanned' info for them)."""
+        return False
+
     def _member(self, f: BinaryIO, e: ZipEntry, ctx: ScanContext, result: ScanResult,
                 counter: _Counter, fmt: str) -> None:
         where = f"{ctx.path}:{e.name}"
@@ -507,6 +513,8 @@ class ZipScanner(Scanner):
                 issue("ZIP-STRUCTURE", Severity.MEDIUM, e.name,
                       f"deflate error: {stream.error}", "a broken stream hides content")
         sub.bytes_read = 0  # counted by the window counter
+        if self.known_data(e.name):
+            sub.issues = [i for i in sub.issues if i.rule_id != "SCAN-NOT-SCANNED"]
         result.merge(sub)
         if sub.scanned and e.usize <= 256 * 2**20:
             self._check_crc(stream, e, issue)
@@ -558,3 +566,11 @@ class TorchZipScanner(ZipScanner):
     def label(self, names: list[str]) -> str:
         """pytorch-zip (torchscript when code/ members are found, set in ``scan``)."""
         return "pytorch-zip"
+
+    def known_data(self, name: str) -> bool:
+        """Tensor storages and PyTorch's small layout records are raw data by design.
+
+        They are still sniffed (a pickle hidden there is found); only the "not recognised"
+        info is dropped for them.
+        """
+        return bool(_STORAGE_RE.search(name)) or name.rsplit("/", 1)[-1] in _TORCH_RECORDS

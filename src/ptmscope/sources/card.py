@@ -102,8 +102,11 @@ def parse_card(rid: RepoId, path: str, raw: bytes) -> CardRecord:
     """
     truncated = len(raw) > MAX_CARD_BYTES
     text = raw[:MAX_CARD_BYTES].decode("utf-8", "replace")
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace(
-        "\x00", "\ufffd"
+    text = (
+        text.removeprefix("\ufeff")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\x00", "\ufffd")
     )
     yaml_text, body = split_front_matter(text)
     metadata: dict[str, Any] | None = None
@@ -111,6 +114,12 @@ def parse_card(rid: RepoId, path: str, raw: bytes) -> CardRecord:
     if yaml_text is not None:
         metadata, error = parse_yaml_mapping(yaml_text)
     return CardRecord(
-        repo_id=rid, path=path, raw_text=text, yaml_text=yaml_text, metadata=metadata,
-        body=body, parse_error=error, truncated=truncated,
+        repo_id=rid,
+        path=path,
+        raw_text=text,
+        yaml_text=yaml_text,
+        metadata=metadata,
+        body=body,
+        parse_error=error,
+        truncated=truncated,
     )

@@ -14,8 +14,22 @@ from ptmscope.records import CardRecord, FileRecord, Platform
 from ptmscope.sources.gitcmd import git_config_values
 
 WEIGHT_SUFFIXES = (
-    ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".keras", ".onnx", ".gguf",
-    ".msgpack", ".tflite", ".mlmodel", ".pb", ".joblib", ".pkl", ".npz",
+    ".safetensors",
+    ".bin",
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".h5",
+    ".keras",
+    ".onnx",
+    ".gguf",
+    ".msgpack",
+    ".tflite",
+    ".mlmodel",
+    ".pb",
+    ".joblib",
+    ".pkl",
+    ".npz",
 )
 _CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".cpp", ".cu", ".c", ".js", ".ts", ".go", ".rs")
 _HF_URL = re.compile(r"huggingface\.co/(?:models/)?([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
@@ -40,8 +54,16 @@ def detect_platform(
     if any(f.lfs_sha256 for f in files):
         model += 2
     if card is not None and card.metadata:
-        hub_keys = {"license", "pipeline_tag", "library_name", "tags", "model-index",
-                    "base_model", "datasets", "language"}
+        hub_keys = {
+            "license",
+            "pipeline_tag",
+            "library_name",
+            "tags",
+            "model-index",
+            "base_model",
+            "datasets",
+            "language",
+        }
         if hub_keys & set(card.metadata):
             model += 2
     code_files = sum(p.endswith(_CODE_SUFFIXES) for p in paths)

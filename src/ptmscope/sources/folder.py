@@ -77,7 +77,12 @@ def _file_record(rid: RepoId, folder: Path, path: Path, trusted_root: Path) -> F
         if size <= MAX_POINTER_BYTES and (pointer := parse_lfs_pointer(data)) is not None:
             lfs_sha, lfs_size = pointer.sha256, pointer.size
     return FileRecord(
-        repo_id=rid, path=rel, size=size, blob_id=blob, lfs_sha256=lfs_sha, lfs_size=lfs_size,
+        repo_id=rid,
+        path=rel,
+        size=size,
+        blob_id=blob,
+        lfs_sha256=lfs_sha,
+        lfs_size=lfs_size,
         local_path=str(target),
     )
 
@@ -95,7 +100,10 @@ def list_folder(folder: Path) -> list[Path]:
 
 
 def mine_folder(
-    folder: Path, *, platform: Platform | None = None, name: str | None = None,
+    folder: Path,
+    *,
+    platform: Platform | None = None,
+    name: str | None = None,
     source: str | None = None,
 ) -> RepoSnapshot:
     """Mine a model folder without git history.
@@ -113,7 +121,8 @@ def mine_folder(
     inferred = name or name_from_folder(folder)
     provisional = RepoId(f"unknown:{inferred}")
     files = [
-        rec for p in list_folder(folder)
+        rec
+        for p in list_folder(folder)
         if (rec := _file_record(provisional, folder, p, trusted)) is not None
     ]
     card = None
@@ -123,9 +132,13 @@ def mine_folder(
         card = parse_card(provisional, card_file.name, raw)
     paths = [f.path for f in files]
     detected = platform or detect_platform(paths, card, files)
-    if platform is None and card is None and not any(
-        p.endswith((".json", ".safetensors", ".bin", ".py", ".gguf", ".onnx", ".h5", ".pt"))
-        for p in paths
+    if (
+        platform is None
+        and card is None
+        and not any(
+            p.endswith((".json", ".safetensors", ".bin", ".py", ".gguf", ".onnx", ".h5", ".pt"))
+            for p in paths
+        )
     ):
         raise NotARepositoryError(
             f"{folder}: no model card, config, weights or code here; not a model folder",
@@ -136,9 +149,13 @@ def mine_folder(
 
     return RepoSnapshot(
         repo=RepoRecord(
-            repo_id=rid, platform=detected, name=inferred, source=source or str(folder),
+            repo_id=rid,
+            platform=detected,
+            name=inferred,
+            source=source or str(folder),
             head=folder.resolve().name if cache_root is not None else None,
-            has_git_history=False, line_counts_known=False,
+            has_git_history=False,
+            line_counts_known=False,
             metadata={"hf_cache": cache_root is not None},
         ),
         files=tuple(replace(f, repo_id=rid) for f in files),

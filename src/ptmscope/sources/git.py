@@ -17,7 +17,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from ptmscope.errors import CorruptRepositoryError, NotARepositoryError, SourceNotFoundError
@@ -69,18 +69,18 @@ def _parse_person(value: bytes) -> tuple[str, str, datetime]:
         minutes = sign * (int(tz[1:3]) * 60 + int(tz[3:5]))
         when = datetime.fromtimestamp(int(stamp), timezone(timedelta(minutes=minutes)))
     except (ValueError, OverflowError, OSError):
-        when = datetime.fromtimestamp(0, timezone.utc)
+        when = datetime.fromtimestamp(0, UTC)
     return _decode(name), _decode(email.rstrip(b">")), when
 
 
 def _parse_header(rid: RepoId, block: bytes) -> CommitRecord:
-    """Parse ``commit <sha>\\ntree..\\nparent..\\nauthor..\\ncommitter..\\n[gpgsig..]\\n\\n    msg``."""
+    """Parse one raw commit: commit, tree, parent, author, committer and optional gpgsig
+    header lines, a blank line, then the message indented by 4 spaces."""
     head, _, message = block.partition(b"\n\n")
     sha = b""
     parents: list[str] = []
-    author = committer = (b"", b"", b"")
     a_name = a_mail = c_name = c_mail = ""
-    a_when = c_when = datetime.fromtimestamp(0, timezone.utc)
+    a_when = c_when = datetime.fromtimestamp(0, UTC)
     signed = False
     for line in head.split(b"\n"):
         key, _, value = line.partition(b" ")
@@ -94,14 +94,20 @@ def _parse_header(rid: RepoId, block: bytes) -> CommitRecord:
             c_name, c_mail, c_when = _parse_person(value)
         elif key in (b"gpgsig", b"gpgsig-sha256"):
             signed = True
-    del author, committer
     lines = message.split(b"\n")
     text = b"\n".join(line[4:] if line.startswith(b"    ") else line for line in lines)
     return CommitRecord(
-        repo_id=rid, sha=CommitSha(sha.decode("ascii", "replace")), author_name=a_name,
-        author_email=a_mail, authored_at=a_when, committer_name=c_name,
-        committer_email=c_mail, committed_at=c_when, message=_decode(text.strip(b"\n")),
-        parents=tuple(parents), signed=signed,
+        repo_id=rid,
+        sha=CommitSha(sha.decode("ascii", "replace")),
+        author_name=a_name,
+        author_email=a_mail,
+        authored_at=a_when,
+        committer_name=c_name,
+        committer_email=c_mail,
+        committed_at=c_when,
+        message=_decode(text.strip(b"\n")),
+        parents=tuple(parents),
+        signed=signed,
     )
 
 
@@ -133,9 +139,14 @@ def _finish(rid: RepoId, pending: _Pending, numstat: bool) -> list[CommitFileRec
         added, removed = counts[index] if counts else (None, None)
         out.append(
             CommitFileRecord(
-                repo_id=rid, sha=pending.commit.sha, path=path,
-                change_kind=_KIND.get(status, ChangeKind.UNKNOWN), old_path=old_path,
-                lines_added=added, lines_removed=removed, blob_id=blob,
+                repo_id=rid,
+                sha=pending.commit.sha,
+                path=path,
+                change_kind=_KIND.get(status, ChangeKind.UNKNOWN),
+                old_path=old_path,
+                lines_added=added,
+                lines_removed=removed,
+                blob_id=blob,
             )
         )
     return out
@@ -202,12 +213,23 @@ def _run_log(
     repo: Path, rid: RepoId, numstat: bool, progress: Progress
 ) -> tuple[list[CommitRecord], list[CommitFileRecord]] | None:
     """Run one ``git log``; None when git failed (e.g. blobs missing for numstat)."""
-    args = ["log", "-z", "--pretty=raw", "--raw", "--no-abbrev", "--no-color",
-            "--no-ext-diff", "--no-textconv", "--encoding=UTF-8"]
+    args = [
+        "log",
+        "-z",
+        "--pretty=raw",
+        "--raw",
+        "--no-abbrev",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--encoding=UTF-8",
+    ]
     args += ["--numstat", "-M"] if numstat else ["--no-renames"]
     args.append("HEAD")
     proc = subprocess.Popen(
-        git_command(repo, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        git_command(repo, *args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env=git_env(),
     )
     try:
@@ -215,7 +237,8 @@ def _run_log(
     finally:
         assert proc.stderr is not None
         stderr = proc.stderr.read(64 * 1024)
-        proc.stdout.close() if proc.stdout else None
+        if proc.stdout is not None:
+            proc.stdout.close()
         code = proc.wait()
     if code != 0:
         if numstat:
@@ -245,7 +268,9 @@ def open_repo(path: Path) -> tuple[Path, bool]:
         raise NotARepositoryError(f"{path}: not a folder")
     proc = subprocess.run(
         git_command(path, "rev-parse", "--is-bare-repository", "--git-dir"),
-        capture_output=True, env=git_env(), check=False,
+        capture_output=True,
+        env=git_env(),
+        check=False,
     )
     if proc.returncode != 0:
         message = first_line(proc.stderr)
@@ -272,8 +297,12 @@ def head_sha(repo: Path) -> str | None:
     sha = out.decode("ascii", "replace").strip()
     if not sha:
         return None
-    proc = subprocess.run(git_command(repo, "cat-file", "-e", f"{sha}^{{commit}}"),
-                          capture_output=True, env=git_env(), check=False)
+    proc = subprocess.run(
+        git_command(repo, "cat-file", "-e", f"{sha}^{{commit}}"),
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
     if proc.returncode != 0:
         raise CorruptRepositoryError(
             f"{repo}: HEAD points to {sha[:12]}, which git cannot read: {first_line(proc.stderr)}"
@@ -308,7 +337,9 @@ def _cat_blobs(repo: Path, blobs: list[str], limit: int) -> dict[str, bytes]:
     """Contents of ``blobs`` (each cut at ``limit`` bytes) with one ``cat-file --batch``."""
     if not blobs:
         return {}
-    out = run_git(repo, "cat-file", "--batch", input_bytes="".join(b + "\n" for b in blobs).encode())
+    out = run_git(
+        repo, "cat-file", "--batch", input_bytes="".join(b + "\n" for b in blobs).encode()
+    )
     contents: dict[str, bytes] = {}
     pos = 0
     while pos < len(out):
@@ -332,7 +363,9 @@ def _files_and_card(
     wanted = (
         []
         if partial
-        else [e.blob for e in entries if e.size is not None and _POINTER_MIN <= e.size <= _POINTER_MAX]
+        else [
+            e.blob for e in entries if e.size is not None and _POINTER_MIN <= e.size <= _POINTER_MAX
+        ]
     )
     card_size = card_entry.size if card_entry else None
     if card_entry is not None and not partial:
@@ -342,11 +375,18 @@ def _files_and_card(
         notes.append("blob-less clone: file sizes, LFS pointers and the card are not read")
     files: list[FileRecord] = []
     for e in entries:
-        pointer = parse_lfs_pointer(contents.get(e.blob, b"")) if e.size and e.size <= _POINTER_MAX else None
+        pointer = (
+            parse_lfs_pointer(contents.get(e.blob, b""))
+            if e.size and e.size <= _POINTER_MAX
+            else None
+        )
         local = worktree / e.path if worktree is not None else None
         files.append(
             FileRecord(
-                repo_id=rid, path=e.path, size=e.size, blob_id=e.blob,
+                repo_id=rid,
+                path=e.path,
+                size=e.size,
+                blob_id=e.blob,
                 lfs_sha256=pointer.sha256 if pointer else None,
                 lfs_size=pointer.size if pointer else None,
                 local_path=str(local) if local is not None and local.is_file() else None,
@@ -423,9 +463,14 @@ def mine_git_repo(
         commits, changes = result
     return RepoSnapshot(
         repo=RepoRecord(
-            repo_id=rid, platform=detected, name=inferred, source=source or str(path),
-            head=head, default_branch=_default_branch(repo),
-            line_counts_known=line_counts_known, has_git_history=True,
+            repo_id=rid,
+            platform=detected,
+            name=inferred,
+            source=source or str(path),
+            head=head,
+            default_branch=_default_branch(repo),
+            line_counts_known=line_counts_known,
+            has_git_history=True,
             metadata={"bare": bare, "partial_clone": partial},
         ),
         commits=tuple(commits),
@@ -439,5 +484,3 @@ def mine_git_repo(
 def _default_branch(repo: Path) -> str | None:
     out = run_git(repo, "symbolic-ref", "-q", "--short", "HEAD", check=False)
     return out.decode("utf-8", "replace").strip() or None
-
-

@@ -17,13 +17,20 @@ from ptmscope.errors import CorruptRepositoryError, SourceError
 
 #: Options that neutralise repository config that could run programs or change output.
 SAFE_CONFIG: tuple[str, ...] = (
-    "-c", "core.fsmonitor=false",
-    "-c", "core.quotePath=false",
-    "-c", "diff.external=",
-    "-c", "log.showSignature=false",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "protocol.ext.allow=never",
-    "-c", "safe.directory=*",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "diff.external=",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "protocol.ext.allow=never",
+    "-c",
+    "safe.directory=*",
 )
 
 
@@ -66,7 +73,10 @@ def run_git(repo: Path, *args: str, check: bool = True, input_bytes: bytes | Non
             git's first error line.
     """
     proc = subprocess.run(
-        git_command(repo, *args), input=input_bytes, capture_output=True, env=git_env(),
+        git_command(repo, *args),
+        input=input_bytes,
+        capture_output=True,
+        env=git_env(),
         check=False,
     )
     if check and proc.returncode != 0:

@@ -24,9 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ptmscope.errors import OfflineError, RemoteError, SourceError
+from ptmscope.progress import Progress
+from ptmscope.records import Platform, RepoSnapshot
+from ptmscope.sources.git import mine_git_repo
 from ptmscope.sources.gitcmd import SAFE_CONFIG, first_line, git_env, git_executable
 
-__all__ = ["GithubRepo", "Runner", "clone_github", "clone_path", "parse_github_url"]
+__all__ = [
+    "GithubRepo",
+    "Runner",
+    "clone_github",
+    "clone_path",
+    "is_github_url",
+    "mine_github_remote",
+    "parse_github_url",
+]
 
 #: Runs a command like ``subprocess.run`` (injectable for tests).
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
@@ -91,6 +102,15 @@ class GithubRepo:
     def url(self) -> str:
         """The canonical ``https://github.com/owner/name`` URL."""
         return f"https://github.com/{self.slug}"
+
+
+def is_github_url(text: str) -> bool:
+    """True when ``text`` looks meant as a GitHub URL (validated by ``parse_github_url``).
+
+    >>> is_github_url("https://github.com/google-research/bert")
+    True
+    """
+    return text.lower().startswith(("https://github.com/", "http://github.com/"))
 
 
 def parse_github_url(url: str) -> GithubRepo:
@@ -164,6 +184,29 @@ def clone_github(
     else:
         _clone(repo, remote, dest, runner)
     return dest
+
+
+def mine_github_remote(
+    url: str,
+    cache_dir: Path,
+    *,
+    runner: Runner = subprocess.run,
+    url_for_clone: Callable[[str], str] | None = None,
+    progress: Progress | None = None,
+) -> RepoSnapshot:
+    """Clone or update ``url`` in ``cache_dir`` (see :func:`clone_github`) and mine the clone.
+
+    The snapshot is recorded as ``github:owner/repo`` with the canonical URL as its source.
+    Its history has no line counts (the clone has no blobs), which the snapshot says.
+
+    Raises:
+        SourceError, OfflineError, RemoteError: as :func:`clone_github` and ``mine_git_repo``.
+    """
+    repo = parse_github_url(url)
+    path = clone_github(url, cache_dir, runner=runner, url_for_clone=url_for_clone)
+    return mine_git_repo(
+        path, platform=Platform.GITHUB, name=repo.slug, source=repo.url, progress=progress
+    )
 
 
 def _clone(repo: GithubRepo, remote: str, dest: Path, runner: Runner) -> None:

@@ -161,11 +161,16 @@ def parse_hub_spec(spec: str) -> HubSpec:
     name, at, revision = body.partition("@")
     name = name.rstrip("/")
     hint = "Write it as hf://org/name or hf://org/name@revision, e.g. hf://google-bert/bert-base-uncased."
-    if not _REPO_NAME_RE.fullmatch(name) or "--" in name or ".." in name:
+    if not _valid_repo_name(name):
         raise SourceError(f"invalid Hugging Face repository id in {shown!r}", hint=hint)
     if at and (not _REVISION_RE.fullmatch(revision) or ".." in revision):
         raise SourceError(f"invalid revision in {shown!r}", hint=hint)
     return HubSpec(name=name, revision=revision if at else None)
+
+
+def _valid_repo_name(name: str) -> bool:
+    """``org/name`` with Hub-legal parts (see ``_NAME_PART``)."""
+    return bool(_REPO_NAME_RE.fullmatch(name)) and "--" not in name and ".." not in name
 
 
 def mine_hub_repo(
@@ -219,7 +224,7 @@ def _mine(api: HfApi, spec: HubSpec, source: str, report: Progress) -> RepoSnaps
         spec, "model info", lambda: api.model_info(spec.name, revision=spec.revision, expand=expand)
     )
     # The Hub answers with the canonical id (case, renamed orgs); keep it when it is well formed.
-    name = info.id if _REPO_NAME_RE.fullmatch(info.id or "") else spec.name
+    name = info.id if _valid_repo_name(info.id or "") else spec.name
     sha = info.sha or spec.revision
     rid = repo_id(Platform.HUGGINGFACE, name)
     report.advance(note="model info")
@@ -249,7 +254,14 @@ def _mine(api: HfApi, spec: HubSpec, source: str, report: Progress) -> RepoSnaps
     notes = ["commit files unknown: the Hub lists commits without the files they touch"]
     card: CardRecord | None = None
     if any(record.path == CARD_PATH for record in files):
-        card = _call(spec, "model card", lambda: _read_card(api, rid, name, sha))
+        try:
+            card = _call(spec, "model card", lambda: _read_card(api, rid, name, sha))
+        except RemoteError as err:
+            if not _access_refused(err.__cause__):
+                raise
+            # Gated repos may list files but refuse their content: the rest is still worth
+            # keeping, and "gated" is in the metadata. The card is then unknown, not absent.
+            notes.append(f"{CARD_PATH} not readable: {err}")
     else:
         notes.append(f"no {CARD_PATH} at this revision")
     report.advance(note="card")
@@ -423,6 +435,14 @@ def _hub_errors(spec: HubSpec, what: str) -> Iterator[None]:
             f"unexpected answer from the Hugging Face Hub for the {what} of {label}: {_why(exc)}",
             hint="Retry later; if it persists, report it with PTMSCOPE_DEBUG=1 output.",
         ) from exc
+
+
+def _access_refused(exc: BaseException | None) -> bool:
+    """True when the Hub refused access (gated, private) rather than failing."""
+    if isinstance(exc, GatedRepoError):
+        return True
+    response = exc.response if isinstance(exc, HfHubHTTPError) else None
+    return response is not None and response.status_code in (401, 403)
 
 
 def _status_hint(status: int | None, login: str) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_VERSION = re.compile(rb"^version https://(git-lfs\.github\.com/spec/v1|hawser\.github\.com/spec/v1)$")
+_VERSION = re.compile(
+    rb"^version https://(git-lfs\.github\.com/spec/v1|hawser\.github\.com/spec/v1)$"
+)
 _OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$")
 _SIZE = re.compile(rb"^size (\d{1,20})$")
 MAX_POINTER_BYTES = 1024

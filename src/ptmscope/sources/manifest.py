@@ -89,15 +89,19 @@ def read_csv_manifest(path: Path, text: str) -> Manifest:
         if not family:
             raise ManifestError(f"{path}:{line_no}: empty family id")
         if variant and not _HF_ID.match(variant):
-            raise ManifestError(f"{path}:{line_no}: {variant!r} is not a Hugging Face id (org/name)")
+            raise ManifestError(
+                f"{path}:{line_no}: {variant!r} is not a Hugging Face id (org/name)"
+            )
         upstreams.setdefault(family, upstream)
         bucket = variants.setdefault(family, [])
         if variant and variant not in bucket:
             bucket.append(variant)
     families = tuple(
         FamilyRecord(
-            family_id=FamilyId(fid), upstream=upstreams[fid] or None,
-            upstream_repo_id=github_repo_id(upstreams[fid]), variants=tuple(variants[fid]),
+            family_id=FamilyId(fid),
+            upstream=upstreams[fid] or None,
+            upstream_repo_id=github_repo_id(upstreams[fid]),
+            variants=tuple(variants[fid]),
             source=str(path),
         )
         for fid in sorted(variants)
@@ -149,10 +153,10 @@ def read_yaml_manifest(path: Path, text: str) -> Manifest:
         up_id = github_repo_id(upstream)
         up_path = entry.get("upstream_path")
         if isinstance(up_path, str) and up_id is not None:
-            members.append(LocalMember(path.parent / up_path, Platform.GITHUB,
-                                       up_id.split(":", 1)[1]))
-        families.append(FamilyRecord(FamilyId(fid), upstream, up_id, tuple(variant_ids),
-                                     str(path)))
+            members.append(
+                LocalMember(path.parent / up_path, Platform.GITHUB, up_id.split(":", 1)[1])
+            )
+        families.append(FamilyRecord(FamilyId(fid), upstream, up_id, tuple(variant_ids), str(path)))
     return Manifest(tuple(families), tuple(members))
 
 

@@ -210,8 +210,16 @@ class Store:
         self.con.execute(
             "INSERT INTO repos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
             [
-                r.repo_id, r.platform.value, r.name, r.source, r.head, r.default_branch,
-                r.line_counts_known, r.has_git_history, _json_or_none(dict(r.metadata)), run_id,
+                r.repo_id,
+                r.platform.value,
+                r.name,
+                r.source,
+                r.head,
+                r.default_branch,
+                r.line_counts_known,
+                r.has_git_history,
+                _json_or_none(dict(r.metadata)),
+                run_id,
             ],
         )
 
@@ -274,9 +282,14 @@ class Store:
         self.con.execute(
             "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                c.repo_id, c.path, c.raw_text, c.yaml_text,
+                c.repo_id,
+                c.path,
+                c.raw_text,
+                c.yaml_text,
                 _json_or_none(None if c.metadata is None else dict(c.metadata)),
-                c.body, c.parse_error, c.truncated,
+                c.body,
+                c.parse_error,
+                c.truncated,
             ],
         )
 
@@ -306,9 +319,9 @@ class Store:
             members[f.upstream_repo_id] = "upstream"
         for rid in f.variant_repo_ids:
             members.setdefault(rid, "variant")
-        for rid, role in members.items():
+        for member, role in members.items():
             self.con.execute(
-                "INSERT INTO family_members VALUES (?, ?, ?)", [f.family_id, rid, role]
+                "INSERT INTO family_members VALUES (?, ?, ?)", [f.family_id, member, role]
             )
 
     def replace_findings(
@@ -359,9 +372,15 @@ class Store:
     # --- reads -------------------------------------------------------------------------------
     def _repo_from_row(self, row: Sequence[Any]) -> RepoRecord:
         return RepoRecord(
-            repo_id=RepoId(row[0]), platform=Platform(row[1]), name=row[2], source=row[3],
-            head=row[4], default_branch=row[5], line_counts_known=bool(row[6]),
-            has_git_history=bool(row[7]), metadata=_loads(row[8]) or {},
+            repo_id=RepoId(row[0]),
+            platform=Platform(row[1]),
+            name=row[2],
+            source=row[3],
+            head=row[4],
+            default_branch=row[5],
+            line_counts_known=bool(row[6]),
+            has_git_history=bool(row[7]),
+            metadata=_loads(row[8]) or {},
         )
 
     _REPO_COLS = (
@@ -382,7 +401,8 @@ class Store:
     def get_repo(self, rid: str) -> RepoRecord | None:
         """The stored repo ``rid``, or None."""
         row = self.con.execute(
-            f"SELECT {self._REPO_COLS} FROM repos WHERE repo_id = ?", [rid]  # noqa: S608
+            f"SELECT {self._REPO_COLS} FROM repos WHERE repo_id = ?",  # noqa: S608
+            [rid],
         ).fetchone()
         return None if row is None else self._repo_from_row(row)
 
@@ -414,8 +434,11 @@ class Store:
             "ORDER BY platform DESC, repo_id",
             [text, text],
         ).fetchall()
-        if len(rows) == 1 or (rows and rows[0][0].startswith("huggingface:")
-                              and sum(r[0].startswith("huggingface:") for r in rows) == 1):
+        if len(rows) == 1 or (
+            rows
+            and rows[0][0].startswith("huggingface:")
+            and sum(r[0].startswith("huggingface:") for r in rows) == 1
+        ):
             repo = self.get_repo(rows[0][0])
             if repo is not None:
                 return repo
@@ -436,11 +459,17 @@ class Store:
         ).fetchall()
         return [
             CommitRecord(
-                repo_id=RepoId(r[0]), sha=r[1], author_name=r[2] or "",
-                author_email=r[3] or "", authored_at=_with_tz(r[4], r[5]),
-                committer_name=r[6] or "", committer_email=r[7] or "",
-                committed_at=_with_tz(r[8], r[9]), message=r[10] or "",
-                parents=tuple(r[11] or ()), signed=bool(r[12]),
+                repo_id=RepoId(r[0]),
+                sha=r[1],
+                author_name=r[2] or "",
+                author_email=r[3] or "",
+                authored_at=_with_tz(r[4], r[5]),
+                committer_name=r[6] or "",
+                committer_email=r[7] or "",
+                committed_at=_with_tz(r[8], r[9]),
+                message=r[10] or "",
+                parents=tuple(r[11] or ()),
+                signed=bool(r[12]),
             )
             for r in rows
         ]
@@ -454,8 +483,14 @@ class Store:
         ).fetchall()
         return [
             CommitFileRecord(
-                repo_id=RepoId(r[0]), sha=r[1], path=r[2], change_kind=ChangeKind(r[3]),
-                old_path=r[4], lines_added=r[5], lines_removed=r[6], blob_id=r[7],
+                repo_id=RepoId(r[0]),
+                sha=r[1],
+                path=r[2],
+                change_kind=ChangeKind(r[3]),
+                old_path=r[4],
+                lines_added=r[5],
+                lines_removed=r[6],
+                blob_id=r[7],
             )
             for r in rows
         ]
@@ -469,8 +504,14 @@ class Store:
         ).fetchall()
         return [
             FileRecord(
-                repo_id=RepoId(r[0]), path=r[1], size=r[2], blob_id=r[3], lfs_sha256=r[4],
-                lfs_size=r[5], local_path=r[6], security=_loads(r[7]),
+                repo_id=RepoId(r[0]),
+                path=r[1],
+                size=r[2],
+                blob_id=r[3],
+                lfs_sha256=r[4],
+                lfs_size=r[5],
+                local_path=r[6],
+                security=_loads(r[7]),
             )
             for r in rows
         ]
@@ -485,15 +526,20 @@ class Store:
         if r is None:
             return None
         return CardRecord(
-            repo_id=RepoId(r[0]), path=r[1], raw_text=r[2], yaml_text=r[3],
-            metadata=_loads(r[4]), body=r[5], parse_error=r[6], truncated=bool(r[7]),
+            repo_id=RepoId(r[0]),
+            path=r[1],
+            raw_text=r[2],
+            yaml_text=r[3],
+            metadata=_loads(r[4]),
+            body=r[5],
+            parse_error=r[6],
+            truncated=bool(r[7]),
         )
 
     def families(self) -> list[FamilyRecord]:
         """Every family, sorted by id."""
         fams = self.con.execute(
-            "SELECT family_id, upstream, upstream_repo_id, source FROM families "
-            "ORDER BY family_id"
+            "SELECT family_id, upstream, upstream_repo_id, source FROM families ORDER BY family_id"
         ).fetchall()
         members = self.con.execute(
             "SELECT family_id, repo_id FROM family_members WHERE role = 'variant' "
@@ -504,9 +550,11 @@ class Store:
             variants.setdefault(fid, []).append(rid.split(":", 1)[1])
         return [
             FamilyRecord(
-                family_id=FamilyId(f[0]), upstream=f[1],
+                family_id=FamilyId(f[0]),
+                upstream=f[1],
                 upstream_repo_id=None if f[2] is None else RepoId(f[2]),
-                variants=tuple(variants.get(f[0], ())), source=f[3] or "",
+                variants=tuple(variants.get(f[0], ())),
+                source=f[3] or "",
             )
             for f in fams
         ]
@@ -525,9 +573,7 @@ class Store:
             hint="Run `ptmscope ls --families` to list the stored families.",
         )
 
-    def findings(
-        self, analysis: str | None = None, subject: str | None = None
-    ) -> list[Finding]:
+    def findings(self, analysis: str | None = None, subject: str | None = None) -> list[Finding]:
         """Stored findings, filtered by analysis and/or subject, most severe first."""
         sql = (
             "SELECT analysis, rule_id, subject, severity, outcome, message, path, location, "
@@ -537,8 +583,14 @@ class Store:
         rows = self.con.execute(sql, [analysis, analysis, subject, subject]).fetchall()
         found = [
             Finding(
-                analysis=r[0], rule_id=r[1], subject=r[2], severity=Severity(r[3]),
-                outcome=Outcome(r[4]), message=r[5], path=r[6], location=r[7],
+                analysis=r[0],
+                rule_id=r[1],
+                subject=r[2],
+                severity=Severity(r[3]),
+                outcome=Outcome(r[4]),
+                message=r[5],
+                path=r[6],
+                location=r[7],
                 details=_loads(r[8]) or {},
             )
             for r in rows
@@ -548,8 +600,16 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables (for summaries)."""
         out: dict[str, int] = {}
-        for table in ("families", "repos", "commits", "commit_files", "files", "cards",
-                      "findings", "runs"):
+        for table in (
+            "families",
+            "repos",
+            "commits",
+            "commit_files",
+            "files",
+            "cards",
+            "findings",
+            "runs",
+        ):
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
             out[table] = int(row[0]) if row else 0
         return out

@@ -52,7 +52,8 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
     repos = {
         rid: (platform, name)
         for rid, platform, name in store.query(
-            f"SELECT repo_id, platform, name FROM repos{where}", params  # noqa: S608
+            f"SELECT repo_id, platform, name FROM repos{where}",
+            params,
         )
     }
     commits: dict[str, list[tuple[str, datetime, str]]] = {rid: [] for rid in repos}
@@ -84,14 +85,20 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
             kinds[rid][sha] = tuple(kind_list)
     blobs: dict[str, dict[str, str | None]] = {rid: {} for rid in repos}
     for rid, path, blob in store.query(
-        f"SELECT repo_id, path, blob_id FROM files{where}", params  # noqa: S608
+        f"SELECT repo_id, path, blob_id FROM files{where}",
+        params,
     ):
         if rid in blobs:
             blobs[rid][path] = blob
     return {
         rid: RepoRows(
-            repo_id=rid, platform=platform, name=name, commits=tuple(commits[rid]),
-            paths=paths[rid], kinds=kinds[rid], head_blobs=blobs[rid],
+            repo_id=rid,
+            platform=platform,
+            name=name,
+            commits=tuple(commits[rid]),
+            paths=paths[rid],
+            kinds=kinds[rid],
+            head_blobs=blobs[rid],
             duplicate_shas=tuple(sorted(dups.get(rid, ()))),
         )
         for rid, (platform, name) in repos.items()

@@ -175,7 +175,10 @@ def explain_commit(
         raise ValueError(
             f"change_kinds has {len(change_kinds)} entries but files has {len(files)}"
         )
-    text = (message or "")[:MAX_MESSAGE_CHARS].lower()
+    original = (message or "")[:MAX_MESSAGE_CHARS]
+    text = original.lower()
+    # Evidence quotes the message as written when lower-casing kept offsets aligned.
+    shown = original if len(original) == len(text) else text
     first_line = text.split("\n", 1)[0].strip()
     paths = _paths(files, change_kinds, plat)
     named = False
@@ -183,24 +186,26 @@ def explain_commit(
         paths = _named_file(first_line, plat)
         named = bool(paths)
 
-    decided = _message_stage(text, paths, plat)
+    decided = _message_stage(text, shown, paths, plat)
     if decided is not None:
         return decided
     decided = _file_stage(text, paths, named)
     if decided is not None:
         return decided
-    return _fallback_stage(text, first_line, paths)
+    return _fallback_stage(text, shown, first_line, paths)
 
 
 # --- stages ------------------------------------------------------------------------------------
-def _message_stage(text: str, paths: list[_Path], platform: str) -> Classification | None:
+def _message_stage(
+    text: str, shown: str, paths: list[_Path], platform: str
+) -> Classification | None:
     for rule in MESSAGE_RULES:
         if platform not in rule.platforms or rule.pattern is None:
             continue
         found = rule.pattern.search(text)
         if found is None or not _guard_ok(rule.guard, paths):
             continue
-        words = (found.group(0).strip(),)
+        words = (shown[found.start() : found.end()].strip(),)
         if rule.id == "message.bulk_upload":
             return _bulk_upload(rule, words, text, paths)
         return Classification(
@@ -263,22 +268,24 @@ def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | 
         label,
         rule_id,
         tuple(p.path for p in voters[:MAX_EVIDENCE]),
-        f"{source} match {top.id} -> {label}{others}{why}",
+        f"{source}: {top.id} -> {label}{others}{why}",
     )
 
 
-def _fallback_stage(text: str, first_line: str, paths: list[_Path]) -> Classification:
-    body = text
+def _fallback_stage(
+    text: str, shown: str, first_line: str, paths: list[_Path]
+) -> Classification:
+    start = 0
     merge = MERGE.search(first_line) is not None
-    if merge:
-        body = text.split("\n", 1)[1] if "\n" in text else ""
+    if merge:  # the merge line names branches, not changes: read only the body
+        start = text.find("\n") + 1 if "\n" in text else len(text)
     for rule in FALLBACK_RULES:
         if rule.pattern is None:
             continue
-        found = rule.pattern.search(body)
+        found = rule.pattern.search(text, start)
         if found is None:
             continue
-        word = found.group(0).strip()
+        word = shown[found.start() : found.end()].strip()
         label, why = _resolve(rule.vote, text, paths)
         unknown = f" and none of the {len(paths)} file(s) matched a file rule" if paths else ""
         return Classification(

@@ -238,9 +238,9 @@ def render_corpus(summary: CorpusSummary) -> Iterator[RenderableType]:
     sim.add_column("families", justify="right")
     for name, count in summary.similarity_tertiles.items():
         sim.add_row(name, str(count))
-    sim.caption = (f"mean {_fmt(summary.similarity_mean, 3)}, "
-                   f"median {_fmt(summary.similarity_median, 3)}")
     yield sim
+    yield Text(f"similarity mean {_fmt(summary.similarity_mean, 3)}, "
+               f"median {_fmt(summary.similarity_median, 3)}", style="dim")
     if summary.not_analysable:
         bad = Table(title="Not analysable", title_justify="left")
         for col in ("family", "reason", "detail"):

@@ -79,69 +79,27 @@ class Probe:
                 at = folded.find(hint, at + 1)
         if not spots:
             return None
-        if len(spots) > _MAX_WINDOWS:
+        windows = _merged_windows(sorted(spots))
+        if len(spots) > _MAX_WINDOWS or sum(b - a for a, b in windows) * 2 > len(text):
             return self.pattern.search(text)
-        before, after = _WINDOW
-        for at in sorted(spots):
-            match = self.pattern.search(text, max(0, at - before), at + after)
+        for start, stop in windows:
+            match = self.pattern.search(text, start, stop)
             if match is not None:
                 return match
         return None
 
 
-def probe(source: str, *hints: str, ignore_case: bool = True) -> Probe:
-    """Build a :class:`Probe` from a regex source and its pre-filter literals."""
-    return Probe(re.compile(source, re.IGNORECASE if ignore_case else 0), hints)
-
-
-def line_evidence(facts: ModelFacts, found: Probe) -> Evidence | None:
-    """Evidence for the first body match of ``found``, or None."""
-    card = facts.card
-    if card is None:
-        return None
-    match = found.search(card.body, card.lower_body)
-    if match is None:
-        return None
-    line = card.body_start + bisect_right(card.body_line_starts, match.start())
-    return Evidence(path=card.path, line=line, excerpt=clip(match.group(0)))
-
-
-def meta_evidence(facts: ModelFacts, key: str, value: Any = None) -> Evidence:
-    """Evidence for a front-matter key: the card path, the key's line, the value."""
-    card = facts.card
-    return Evidence(
-        path=card.path if card else None,
-        line=card.key_lines.get(key) if card else None,
-        key=key,
-        excerpt=None if value is None else clip(value),
-    )
-
-
-def section_evidence(facts: ModelFacts, section: Section) -> Evidence:
-    """Evidence for a card section: the heading's line and title."""
-    return Evidence(
-        path=facts.card.path if facts.card else None, line=section.line, excerpt=clip(section.title)
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Probe:
-    """A regex plus lower-case literals one of which any match must contain.
-
-    The literals are a pre-filter: a substring test over the lower-cased body is far cheaper
-    than a case-insensitive regex with alternations, and most cards match most probes nowhere.
-    """
-
-    pattern: re.Pattern[str]
-    hints: tuple[str, ...] = ()
-
-    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
-        """The first match in ``text`` (``lower`` is ``text.lower()`` when already known)."""
-        if self.hints:
-            folded = text.lower() if lower is None else lower
-            if not any(hint in folded for hint in self.hints):
-                return None
-        return self.pattern.search(text)
+def _merged_windows(spots: list[int]) -> list[tuple[int, int]]:
+    """The windows around sorted hint offsets, overlapping ones merged."""
+    before, after = _WINDOW
+    windows: list[tuple[int, int]] = []
+    for at in spots:
+        start, stop = max(0, at - before), at + after
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], stop)
+        else:
+            windows.append((start, stop))
+    return windows
 
 
 def probe(source: str, *hints: str, ignore_case: bool = True) -> Probe:

@@ -63,7 +63,7 @@ _HW_NEEDS = probe(
     r"\b(?:\d+(?:\.\d+)?\s?(?:GB|GiB)\s+(?:of\s+)?(?:V?RAM|GPU|memory)|VRAM|GPU memory|"
     r"memory (?:requirements?|footprint|usage)|requires? (?:an? )?(?:GPU|\d+\s?GB)|"
     r"runs? on (?:a )?(?:CPU|GPU)|hardware requirements?)",
-    "gb", "gib", "vram", "memory", "require", "runs on", "run on", "hardware",
+    "gb", "gib", "vram", "memory", "require", "runs on", "run on", "hardware requirement",
 )
 _USAGE_SECTIONS = (r"how to get started", r"how to use", r"^usage", r"uses?$", r"quick ?start",
                    r"getting started", r"^inference", r"fine ?tun", r"downstream use",
@@ -215,7 +215,6 @@ def size_and_parameters(facts: ModelFacts) -> CheckResult:
             *(Evidence(path=h.path, key="safetensors header") for h in headers[:5]),
             parameters=params, weight_bytes=total_bytes,
         )
-    stated = line_evidence(facts, _PARAMS_TEXT)
     if weights and total_bytes:
         why = next((h.reason for h in facts.headers if not isinstance(h, SafetensorsHeader)),
                    "no readable safetensors header")
@@ -224,6 +223,7 @@ def size_and_parameters(facts: ModelFacts) -> CheckResult:
             *file_evidence(f for f in facts.files if f.path in sizes),
             weight_bytes=total_bytes,
         )
+    stated = line_evidence(facts, _PARAMS_TEXT)
     if stated is not None:
         return partial("parameter count stated in the card only", stated)
     return missing("size and parameter count unknown: no weight files" + no_card_suffix(facts))
