@@ -151,3 +151,40 @@ def test_the_study_manifest_shape_is_ingested_as_families(tmp_path: Path) -> Non
         fams = store.families()
     assert [f.family_id for f in fams] == ["google-bert_bert"]
     assert len(fams[0].variants) == 2
+
+
+def test_a_card_with_broken_yaml_is_stored_and_reported_with_exit_2(tmp_path: Path) -> None:
+    folder = tmp_path / "org" / "model"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}")
+    (folder / "README.md").write_text("---\nlicense: [mit\n---\n# Model\n")
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 2
+    assert "README.md: broken YAML front matter" in result.output
+    with Store(db, read_only=True) as store:
+        card = store.card("huggingface:org/model")
+    assert card is not None and card.metadata is None and card.parse_error
+
+
+def test_an_unreadable_file_is_named_and_nothing_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "org" / "model"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}")
+    (folder / "README.md").write_text("# Model\n")
+    real_open = Path.open
+
+    def deny(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name == "README.md":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 2
+    assert "README.md: cannot read: Permission denied" in result.output
+    with Store(db, read_only=True) as store:
+        assert store.counts()["repos"] == 0

@@ -70,7 +70,7 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except PtmscopeError as err:
-        err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
         if err.hint:
             err_console.print(f"[dim]hint:[/] {err.hint}", markup=True, highlight=False)
         sys.exit(2)

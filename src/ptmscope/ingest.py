@@ -56,6 +56,7 @@ class IngestItem:
     commits: int = 0
     files: int = 0
     notes: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -70,6 +71,11 @@ class IngestReport:
     def failed(self) -> list[IngestItem]:
         """Items that could not be ingested."""
         return [i for i in self.items if i.status == "failed"]
+
+    @property
+    def with_problems(self) -> list[IngestItem]:
+        """Items stored with a problem in their input (e.g. a card with broken YAML)."""
+        return [i for i in self.items if i.problems]
 
 
 def default_cache_dir() -> Path:
@@ -248,7 +254,10 @@ def _ingest_one(
         store.record_item(run_id, spec.text, None, "failed", str(err))
         return IngestItem(spec.text, "failed", message=str(err))
     store.write_snapshot(snap, run_id)
-    store.record_item(run_id, spec.text, snap.repo.repo_id, "stored", "; ".join(snap.notes))
+    problems = input_problems(snap)
+    store.record_item(
+        run_id, spec.text, snap.repo.repo_id, "stored", "; ".join(snap.notes + problems)
+    )
     return IngestItem(
         spec.text,
         "stored",
@@ -256,7 +265,17 @@ def _ingest_one(
         commits=len(snap.commits),
         files=len(snap.files),
         notes=snap.notes,
+        problems=problems,
     )
+
+
+def input_problems(snap: RepoSnapshot) -> tuple[str, ...]:
+    """Problems in a mined repository's input worth telling the user. The repository is
+    stored anyway, because the analyses report on exactly these problems."""
+    card = snap.card
+    if card is not None and card.parse_error:
+        return (f"{card.path}: {card.parse_error}",)
+    return ()
 
 
 def _close_interrupted_runs(store: Store) -> None:

@@ -109,7 +109,7 @@ def read_header(
     try:
         with open(file_path, "rb") as handle:
             prefix = handle.read(8)
-            if prefix.startswith(b"version https://git-lfs"):
+            if prefix == b"version " and b"git-lfs" in handle.read(40):
                 return HeaderProblem(repo_path, "only the Git LFS pointer is on disk")
             if len(prefix) < 8:
                 return HeaderProblem(repo_path, "file is shorter than the 8-byte header length")

@@ -77,6 +77,10 @@ def ingest_cmd(
     (online, blob-less bare clone), or a family manifest (CSV with family / upstream /
     variant columns such as the synchronization study's complete_dataset.csv, or YAML).
 
+    Exit code 2 when a source could not be ingested (nothing of it is stored) or was
+    stored with a problem in its input, such as a card with broken YAML (it is stored so the
+    audit can report it); everything else given is still ingested.
+
     Examples:
       ptmscope ingest ./bert-base-uncased ./bert-upstream
       ptmscope ingest --platform github ~/src/some-repo.git
@@ -108,12 +112,18 @@ def ingest_cmd(
             )
             err_console.print(
                 f"[{style}]{item.status:9}[/] {escape(item.repo_id or item.source, 80)}  "
-                f"{escape(detail, 200)}"
+                f"{escape(detail, 200)}",
+                soft_wrap=True,
             )
             for note in item.notes:
-                err_console.print(f"          [dim]note: {escape(note, 200)}[/]")
+                err_console.print(f"          [dim]note: {escape(note, 200)}[/]", soft_wrap=True)
+            for problem in item.problems:
+                err_console.print(
+                    f"          [yellow]problem: {escape(problem, 300)}[/]", soft_wrap=True
+                )
         err_console.print(f"store: {db}")
-    if report.failed:
+    # Exit 2 when a source failed or was stored with a problem in its input.
+    if report.failed or report.with_problems:
         raise typer.Exit(2)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import functools
 import gzip
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import resources
 
@@ -69,12 +69,15 @@ def render_html(data: ReportData, plotly_js: str, nonce: str) -> str:
         the HTML text.
     """
     figures = _Figures()
+    ran = frozenset(data.overview.analyses)
     if data.is_empty:
         body = _empty_section(data)
     else:
         body = "".join((
-            _overview(data, figures), _models(data.models, "models", "Models (Hugging Face)"),
-            _models(data.repos, "repos", "Upstream repositories (GitHub)") if data.repos else "",
+            _overview(data, figures),
+            _models(data.models, "models", "Models (Hugging Face)", ran),
+            _models(data.repos, "repos", "Upstream repositories (GitHub)", ran)
+            if data.repos else "",
             _families(data.families, figures), _corpus(data, figures),
         ))
     scripts = ""
@@ -186,23 +189,24 @@ def _model_index(models: Sequence[ModelView], ran: set[str]) -> str:
 
 
 # --- models --------------------------------------------------------------------------------------
-def _models(models: Sequence[ModelView], anchor: str, title: str) -> str:
+def _models(models: Sequence[ModelView], anchor: str, title: str, ran: frozenset[str]) -> str:
     if not models:
         return (f'<section id="{anchor}"><h2>{title}</h2>'
                 '<p class="note">None in the store.</p></section>')
     prefix = "model" if anchor == "models" else "repo"
-    parts = [_model_section(m, f"{prefix}-{i}") for i, m in enumerate(models)]
+    parts = [_model_section(m, f"{prefix}-{i}", ran) for i, m in enumerate(models)]
     return f'<section id="{anchor}"><h2>{title}</h2>{"".join(parts)}</section>'
 
 
-def _model_section(m: ModelView, anchor: str) -> str:
+def _model_section(m: ModelView, anchor: str, ran: frozenset[str]) -> str:
+    """One model: facts, then a table per analysis ("not run" when it never ran at all)."""
     risky = any(f.severity.rank <= 1 for f in m.of("risk"))
     meta = (f"{esc(m.task, 40)} · licence {esc(m.license, 40)} · card {m.card_state} · "
             f"{m.commit_count} commits · {len(m.files)} files")
     summary = (_severity_badges(m.of("risk")) if m.finding_count
                else badge("no findings", "none"))
     facts = (
-        f'<p class="facts">id {esc(m.repo.repo_id, 160)} · source {esc(m.repo.source, 160)}'
+        f'<p class="facts">id {esc(m.repo.repo_id, 110)} · source {esc(m.repo.source, 110)}'
         f" · last commit {_when(m.last_commit)}"
         + (f" · families {esc(', '.join(m.family_ids), 160)}" if m.family_ids else "")
         + "</p>"
@@ -212,9 +216,10 @@ def _model_section(m: ModelView, anchor: str) -> str:
                 "anything about it (either it passed, or no analysis has run on it yet).</p>")
     else:
         body = (
-            "<h4>Attribute scorecard</h4>" + _attributes_table(m.of("attributes"))
-            + "<h4>Risk findings</h4>" + _risk_table(m.of("risk"))
-            + "<h4>Claim checks</h4>" + _perf_table(m.of("perf"))
+            "<h4>Attribute scorecard</h4>"
+            + _unless_not_run("attributes", ran, _attributes_table, m.of("attributes"))
+            + "<h4>Risk findings</h4>" + _unless_not_run("risk", ran, _risk_table, m.of("risk"))
+            + "<h4>Claim checks</h4>" + _unless_not_run("perf", ran, _perf_table, m.of("perf"))
             + (("<h4>Other findings</h4>" + _generic_table(m.other_findings))
                if m.other_findings else "")
         )
@@ -231,6 +236,17 @@ def _model_section(m: ModelView, anchor: str) -> str:
     )
 
 
+def _unless_not_run(analysis: str, ran: frozenset[str],
+                    render: Callable[[Sequence[Finding]], str],
+                    findings: Sequence[Finding]) -> str:
+    """``render(findings)``, or a note when the analysis has no findings anywhere in the
+    store (it has not run), so "nothing found" is never shown for "never looked"."""
+    if analysis not in ran:
+        return (f'<p class="note">The {analysis} analysis has not run on this store '
+                "(no findings of it anywhere).</p>")
+    return render(findings)
+
+
 def _when(moment: datetime | None) -> str:
     return NA if moment is None else moment.strftime("%Y-%m-%d")
 
@@ -240,23 +256,67 @@ def _more(items: Sequence[object], limit: int) -> str:
     return f'<p class="note">… and {extra} more (see --json).</p>' if extra > 0 else ""
 
 
+#: Scorecard order: what a reuser must act on first.
+_OUTCOME_ORDER = {o: i for i, o in enumerate((
+    Outcome.MISSING, Outcome.PARTIAL, Outcome.ERROR, Outcome.NOT_AVAILABLE,
+    Outcome.NOT_APPLICABLE, Outcome.PRESENT))}
+
+
 def _attributes_table(findings: Sequence[Finding]) -> str:
+    """The scorecard: gaps first with their remedy; present attributes folded away."""
     if not findings:
         return '<p class="note">No attribute findings (the attributes analysis has not run).</p>'
-    order = {o: i for i, o in enumerate(Outcome)}
-    ranked = sorted(findings, key=lambda f: (order[f.outcome], f.rule_id))
-    rows = [
-        [esc(f.rule_id, 60), badge(f.outcome.value, f.outcome.value),
-         esc(detail(f, "category", "group"), 40), esc(f.message, 200),
-         esc(detail(f, "evidence"), 160), esc(detail(f, "remedy", "remediation"), 200),
-         esc(detail(f, "score"), 10)]
-        for f in ranked[:MAX_FINDING_ROWS]
-    ]
-    present = sum(1 for f in findings if f.outcome is Outcome.PRESENT)
-    return (f'<p class="facts">{present} of {len(findings)} attributes present.</p>'
-            + table(["check", "outcome", "category", "finding", "evidence", "remedy",
-                     "score"], rows)
-            + _more(ranked, MAX_FINDING_ROWS))
+    ranked = sorted(findings, key=lambda f: (_OUTCOME_ORDER[f.outcome], f.rule_id))
+    gaps = [f for f in ranked if f.outcome is not Outcome.PRESENT]
+    present = [f for f in ranked if f.outcome is Outcome.PRESENT]
+    scored = any(detail(f, "score") is not None for f in findings)
+    headers = ["check", "outcome", "category", "finding", "evidence", "remedy"]
+
+    def row(f: Finding, with_remedy: bool) -> list[str]:
+        cells = [esc(f.rule_id, 60), badge(f.outcome.value, f.outcome.value),
+                 esc(detail(f, "category", "group"), 40), esc(f.message, 200),
+                 evidence_text(detail(f, "evidence")),
+                 esc(detail(f, "remedy", "remediation"), 200) if with_remedy else ""]
+        return [*cells, esc(detail(f, "score"), 10)] if scored else cells
+
+    cols = [*headers, "score"] if scored else headers
+    out = (f'<p class="facts">{len(present)} of {len(findings)} attributes present, '
+           f"{len(gaps)} to look at.</p>")
+    if gaps:
+        out += table(cols, [row(f, True) for f in gaps[:MAX_FINDING_ROWS]], cls="findings")
+        out += _more(gaps, MAX_FINDING_ROWS)
+    if present:
+        out += (f"<details><summary>{len(present)} attributes present</summary>"
+                + table(cols, [row(f, False) for f in present[:MAX_FINDING_ROWS]],
+                        cls="findings")
+                + "</details>")
+    return out
+
+
+def evidence_text(value: object, limit: int = 160) -> str:
+    """Evidence as a short readable line: ``README.md:9 base_model "text"; ...``.
+
+    Attribute checks give evidence as a string, a mapping or a list of mappings with
+    ``path``, ``line``, ``key`` and ``excerpt``; any other shape is shown as text.
+    """
+    items = value if isinstance(value, list) else [value]
+    parts = []
+    for item in items[:3]:
+        if isinstance(item, dict):
+            where = str(item.get("path") or "")
+            if item.get("line") is not None:
+                where += f":{item['line']}"
+            key = str(item.get("key") or "")
+            excerpt = item.get("excerpt")
+            text = " ".join(p for p in (where, key) if p)
+            if excerpt:
+                text += f' "{excerpt}"'
+            parts.append(text.strip())
+        elif item is not None:
+            parts.append(str(item))
+    if len(items) > 3:
+        parts.append(f"+{len(items) - 3} more")
+    return esc("; ".join(p for p in parts if p) or None, limit)
 
 
 def _risk_table(findings: Sequence[Finding]) -> str:
@@ -269,7 +329,7 @@ def _risk_table(findings: Sequence[Finding]) -> str:
         for f in findings[:MAX_FINDING_ROWS]
     ]
     return (table(["severity", "rule", "file", "where", "construct", "format", "finding",
-                   "why it matters"], rows) + _more(findings, MAX_FINDING_ROWS))
+                   "why it matters"], rows, cls="findings") + _more(findings, MAX_FINDING_ROWS))
 
 
 def _perf_table(findings: Sequence[Finding]) -> str:

@@ -10,6 +10,7 @@ when any exists.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from pathlib import Path
@@ -59,12 +60,10 @@ def artifact_uri(file_path: str, base: Path | None = None) -> str:
     """A relative (to ``base``, default the working directory) URI reference for a file."""
     p = Path(file_path)
     base = base or Path.cwd()
-    try:
+    with contextlib.suppress(ValueError, OSError):
         p = p.resolve().relative_to(base.resolve())
-    except (ValueError, OSError):
-        pass
-    text = p.as_posix()
-    return quote(text, safe="/._-~") if not p.is_absolute() else "file://" + quote(text, safe="/._-~")
+    text = quote(p.as_posix(), safe="/._-~")
+    return "file://" + text if p.is_absolute() else text
 
 
 def fingerprint(issue: RiskIssue, uri: str, member: str) -> str:

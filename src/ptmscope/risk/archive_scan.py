@@ -69,9 +69,8 @@ class _Bounded(io.RawIOBase):
         left = self.limit - self.tell()
         want = left if n is None or n < 0 else min(n, left)
         data = bytes(self.inner.read(want)) if want > 0 else b""
-        if want <= 0 or (n is None or n < 0 or n > left):
-            if self.inner.read(1):
-                self.overflow = True
+        if (want <= 0 or n is None or n < 0 or n > left) and self.inner.read(1):
+            self.overflow = True
         return data
 
 
@@ -125,7 +124,8 @@ class TarScanner(Scanner):
                 fobj = tf.extractfile(member)
                 if fobj is None or ctx.dispatch is None:
                     continue
-                result.merge(ctx.dispatch(fobj, ctx.member(member.name, member.size)))
+                result.merge(ctx.dispatch(fobj,  # type: ignore[arg-type]
+                                          ctx.member(member.name, member.size)))
         except (tarfile.TarError, OSError, EOFError) as err:
             result.inconclusive.append(Inconclusive(ctx.path, f"tar broken: {err}"))
         finally:
@@ -251,18 +251,15 @@ class CompressedScanner(Scanner):
         head = stream.read(6)
         stream.seek(0)
         kind = next(k for m, k in _COMPRESSED if head.startswith(m))
-        inner: Any
-        if kind == "gzip":
-            inner = gzip.GzipFile(fileobj=stream, mode="rb")
-        elif kind == "bzip2":
-            inner = bz2.BZ2File(stream, mode="rb")
-        else:
-            inner = lzma.LZMAFile(stream, mode="rb")
+        inner: Any = (gzip.GzipFile(fileobj=stream, mode="rb") if kind == "gzip"
+                      else bz2.BZ2File(stream, mode="rb") if kind == "bzip2"
+                      else lzma.LZMAFile(stream, mode="rb"))  # noqa: SIM115
         result = ScanResult(scanned=[ctx.path])
         bounded = _Bounded(inner, MAX_MEMBER_BYTES)
         try:
             if ctx.dispatch is not None:
-                result.merge(ctx.dispatch(bounded, ctx.member(f"<{kind}-decompressed>")))
+                result.merge(ctx.dispatch(bounded,  # type: ignore[arg-type]
+                                          ctx.member(f"<{kind}-decompressed>")))
         except (OSError, EOFError, lzma.LZMAError) as err:
             result.inconclusive.append(Inconclusive(ctx.path, f"{kind} stream broken: {err}"))
         if bounded.overflow:

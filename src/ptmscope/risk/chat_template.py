@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 
 FORMAT = "chat-template"
 MAX_TEMPLATE = 1024 * 1024
@@ -68,6 +68,17 @@ _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{
 _WHY = ("Jinja template injection: inference servers render chat templates; reaching "
         "Python internals from a template leads to code execution on the server "
         "(CVE-2024-34359)")
+
+CHAT_RULES: tuple[Rule, ...] = (
+    Rule("CHAT-TEMPLATE-INJECTION", "Template-injection construct in a chat template", _WHY,
+         "Replace the chat template with a known-good one; render templates only in a "
+         "sandboxed Jinja environment.", Severity.HIGH),
+    Rule("CHAT-TEMPLATE-SIZE", "Chat template too large", "Only part of it was checked.",
+         "Inspect the template by hand.", Severity.MEDIUM),
+    Rule("CHAT-TEMPLATE-SYNTAX", "Chat template delimiters unbalanced",
+         "The renderer may read the template differently from the checker.",
+         "Fix the template.", Severity.LOW),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +347,7 @@ class ChatTemplateScanner(Scanner):
         "Jinja chat templates (tokenizer_config.json, .jinja): access to Python internals, "
         "gadget objects, attr()/dunder strings, dunders built from pieces, include/import"
     )
+    rules: ClassVar[tuple[Rule, ...]] = CHAT_RULES
 
     @classmethod
     def sniff(cls, head: bytes, name: str) -> bool:

@@ -19,8 +19,8 @@ import struct
 from typing import BinaryIO, ClassVar
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
-from ptmscope.risk.chat_template import check_template
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
+from ptmscope.risk.chat_template import CHAT_RULES, check_template
 
 FORMAT = "gguf"
 MAGIC = b"GGUF"
@@ -150,6 +150,14 @@ class GgufScanner(Scanner):
     description: ClassVar[str] = (
         "GGUF: magic, version, tensor/kv counts and string/array lengths vs file size, tensor "
         "ranges; tokenizer.chat_template checked for template injection"
+    )
+    rules: ClassVar[tuple[Rule, ...]] = (
+        Rule("GGUF-HEADER", "GGUF header does not fit the file", _WHY,
+             "Do not load the file with C/C++ loaders; re-convert from the source weights.",
+             Severity.HIGH),
+        Rule("GGUF-TENSOR-RANGE", "GGUF tensor data out of range or overlapping", _WHY,
+             "Re-convert from the source weights.", Severity.HIGH),
+        *CHAT_RULES,
     )
 
     @classmethod

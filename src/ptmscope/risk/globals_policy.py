@@ -66,7 +66,8 @@ ALLOWED: tuple[str, ...] = (
     "torch._utils:_rebuild_tensor_v3", "torch._utils:_rebuild_parameter",
     "torch._utils:_rebuild_parameter_with_state", "torch._utils:_rebuild_sparse_tensor",
     "torch._utils:_rebuild_nested_tensor", "torch._utils:_rebuild_qtensor",
-    "torch._utils:_rebuild_device_tensor_from_numpy", "torch._utils:_rebuild_meta_tensor_no_storage",
+    "torch._utils:_rebuild_device_tensor_from_numpy",
+    "torch._utils:_rebuild_meta_tensor_no_storage",
     "torch._utils:_rebuild_wrapper_subclass", "torch._tensor:_rebuild_from_type_v2",
     "torch._utils:_rebuild_xla_tensor", "torch:*Storage", "torch.storage:TypedStorage",
     "torch.storage:UntypedStorage", "torch:Size", "torch:device", "torch:Tensor",
@@ -236,9 +237,9 @@ def _deny_group(module: str, name: str) -> DenyGroup | None:
     for pat_module, pat_name, group in _DENY:
         if not _module_matches(module, pat_module):
             continue
-        if pat_name == "*" or fnmatchcase(first, pat_name) or fnmatchcase(name, pat_name):
-            if best is None or group.severity.rank < best.severity.rank:
-                best = group
+        named = pat_name == "*" or fnmatchcase(first, pat_name) or fnmatchcase(name, pat_name)
+        if named and (best is None or group.severity.rank < best.severity.rank):
+            best = group
     return best
 
 
@@ -271,7 +272,9 @@ def classify(module: str, name: str) -> Verdict:
             mod = canonical_module(".".join(parts[k:j]))
             attr = ".".join(parts[j:])
             group = _deny_group(mod, attr)
-            if group is not None and (worst is None or group.severity.rank < worst[0].severity.rank):
+            worse = worst is None or (group is not None and
+                                      group.severity.rank < worst[0].severity.rank)
+            if group is not None and worse:
                 worst = (group, f"{mod}.{attr}")
     if worst is not None:
         group, resolved = worst

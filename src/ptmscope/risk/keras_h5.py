@@ -13,8 +13,8 @@ import json
 from typing import Any, BinaryIO, ClassVar
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
-from ptmscope.risk.keras_policy import check_keras_config
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
+from ptmscope.risk.keras_policy import KERAS_RULES, check_keras_config
 
 FORMAT = "keras-h5"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -31,6 +31,10 @@ class KerasH5Scanner(Scanner):
         "Keras .h5 (HDF5): Lambda layers and non-Keras modules in the model_config attribute"
     )
     requires: ClassVar[str | None] = "h5py"
+    rules: ClassVar[tuple[Rule, ...]] = (*KERAS_RULES, Rule(
+        "KERAS-H5-MALFORMED", "HDF5 file or config unreadable",
+        "A file h5py cannot open (or a config it cannot parse) may still be read by another "
+        "HDF5 reader.", "Treat the file as unchecked.", Severity.MEDIUM))
 
     @classmethod
     def sniff(cls, head: bytes, name: str) -> bool:

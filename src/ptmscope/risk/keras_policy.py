@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import RiskIssue
+from ptmscope.risk.base import RiskIssue, Rule
 
 #: Module prefixes of Keras itself and its first-party libraries (a match is a whole dotted
 #: component prefix: ``keras`` matches ``keras.src.layers`` but not ``kerasx``).
@@ -95,6 +95,25 @@ _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{1,40}")
 MAX_NODES = 2_000_000
 MAX_DEPTH = 256
 MAX_ISSUES = 100
+KERAS_RULES: tuple[Rule, ...] = (
+    Rule("KERAS-LAMBDA", "Keras Lambda layer",
+         "A Lambda layer carries a Python function (bytecode or an importable name) that runs "
+         "when the model is loaded or called.",
+         "Rebuild the model without Lambda layers, or load only with safe_mode=True after "
+         "reading the function.", Severity.HIGH),
+    Rule("KERAS-MODULE", "Keras object from outside Keras",
+         "The deserializer imports the named module and calls the named object.",
+         "Load only with Keras >= 3.9 safe_mode and review the module named.", Severity.MEDIUM),
+    Rule("KERAS-TF-OP", "TFOpLambda calling a file/Python TensorFlow function",
+         "The layer calls a tf.* function that reads or writes files or runs Python.",
+         "Remove the layer or review the function it calls.", Severity.HIGH),
+    Rule("KERAS-CUSTOM-CLASS", "Custom Keras class",
+         "Custom objects need code from outside the model file.",
+         "Find out where that code comes from before loading.", Severity.LOW),
+    Rule("KERAS-CONFIG-BOUND", "Keras config too large or deep",
+         "Parts of the config past the bound were not checked.",
+         "Treat the model as partly unchecked.", Severity.MEDIUM),
+)
 _WHY_LAMBDA = ("a Lambda layer carries a Python function that runs when the model is loaded "
                "or called (Keras 2 unmarshals and runs its bytecode on load; CVE-2024-3660)")
 _WHY_MODULE = ("the Keras deserializer imports the named module and calls the named object, "

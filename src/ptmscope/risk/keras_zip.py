@@ -1,31 +1,44 @@
-"""Keras v3 ``.keras`` archives: the ``config.json`` inside, checked with ``keras_policy``.
+"""Keras v3 ``.keras`` archives and Keras JSON configs.
 
 A ``.keras`` file is a zip holding ``metadata.json``, ``config.json`` (the architecture) and
 ``model.weights.h5``. Loading it rebuilds every object in ``config.json``; Lambda layers and
-objects from non-Keras modules run code (see ``keras_policy``). The zip is read with bounds:
-member count, config size (read with a byte cap, so a lying header or a zip bomb cannot
-inflate memory), and unexpected members (pickles, Python files, native libraries) are
-reported because nothing in a Keras archive needs them.
+objects from non-Keras modules run code (see ``keras_policy``).
+
+Two scanners cooperate through the dispatcher:
+
+* ``KerasZipScanner`` is the tolerant zip reader of ``zip_scan.ZipScanner`` (zip tricks,
+  bombs and member floods reported; every member dispatched by content) recognising Keras
+  archives by their first member, and reporting an archive without ``config.json``;
+* ``KerasConfigScanner`` recognises a Keras config *by content* (a JSON object with
+  ``class_name`` and ``config``) - the ``config.json`` member, or a standalone
+  ``model.to_json()`` file - reads it with a byte cap and checks it.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from typing import BinaryIO, ClassVar
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
-from ptmscope.risk.keras_policy import check_keras_config
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
+from ptmscope.risk.keras_policy import KERAS_RULES, check_keras_config
+from ptmscope.risk.zip_scan import ZipScanner, is_zip
 
 FORMAT = "keras-v3"
-MAX_MEMBERS = 10_000
+CONFIG_FORMAT = "keras-config"
 MAX_CONFIG = 64 * 1024 * 1024
 CONFIG_MEMBER = "config.json"
-#: Member names every Keras v3 writer uses; a zip whose first member is one of these is Keras.
+#: Member names Keras v3 writers put first; a zip whose first member is one of these is Keras.
 KERAS_MEMBERS = ("metadata.json", "config.json", "model.weights.h5", "model.weights.npz")
-_ODD_SUFFIXES = (".pkl", ".pickle", ".py", ".pyc", ".so", ".dll", ".dylib", ".sh", ".exe",
-                 ".bin", ".pt", ".pth", ".joblib", ".npy")
+
+ZIP_RULES: tuple[Rule, ...] = (
+    Rule("KERAS-CONFIG-MISSING", "Keras archive without config.json",
+         "A .keras file the loader cannot rebuild from config.json is not what it claims to be.",
+         "Inspect the archive members by hand.", Severity.MEDIUM),
+    Rule("KERAS-CONFIG-MALFORMED", "Keras config unreadable",
+         "A config the scanner cannot parse may still be parsed by the loader.",
+         "Treat the model as unchecked.", Severity.MEDIUM),
+)
 
 
 def _first_member_name(head: bytes) -> str:
@@ -35,99 +48,87 @@ def _first_member_name(head: bytes) -> str:
     return head[30 : 30 + name_len].decode("utf-8", errors="replace")
 
 
-class KerasZipScanner(Scanner):
-    """Lambda layers and non-Keras modules in a ``.keras`` archive's config.json."""
+class KerasZipScanner(ZipScanner):
+    """Keras v3 ``.keras`` zips: members dispatched by content, config.json required."""
 
     id: ClassVar[str] = "keras-zip"
     formats: ClassVar[tuple[str, ...]] = (FORMAT,)
     description: ClassVar[str] = (
-        "Keras v3 .keras zip: Lambda layers (and their bytecode), objects whose module or "
-        "registered_name is outside Keras, unexpected archive members"
+        "Keras v3 .keras zip: config.json checked for Lambda layers and non-Keras modules; "
+        "other members scanned by content; zip tricks reported"
     )
+    rules: ClassVar[tuple[Rule, ...]] = (*ZipScanner.rules, *ZIP_RULES)
 
     @classmethod
     def sniff(cls, head: bytes, name: str) -> bool:
         """A zip whose first member is one of the Keras v3 names (or a ``.keras`` zip)."""
         first = _first_member_name(head)
-        if not first:
-            return False
-        return first in KERAS_MEMBERS or (name.lower().endswith(".keras")
-                                          and b"config.json" in head)
+        return bool(first) and (first in KERAS_MEMBERS or (
+            name.lower().endswith(".keras") and is_zip(head) and b"config.json" in head))
+
+    def label(self, names: list[str]) -> str:
+        """Always ``keras-v3``."""
+        return FORMAT
+
+    def known_data(self, name: str) -> bool:
+        """Keras' own metadata and asset files are expected to be unrecognised."""
+        return name in ("metadata.json",) or name.startswith("assets/")
 
     def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
-        """Open the zip, bound it, check config.json and the member list."""
-        result = ScanResult(scanned=[ctx.path])
-        stream.seek(0)
-        try:
-            archive = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, OSError, ValueError) as err:
-            self._broken(result, ctx, f"not a readable zip: {err}")
-            return result
-        with archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_MEMBERS:
-                self._broken(result, ctx, f"{len(infos)} members exceed the {MAX_MEMBERS} bound")
-                return result
-            self._odd_members(infos, ctx, result)
-            configs = [i for i in infos if i.filename == CONFIG_MEMBER]
-            if not configs:
-                result.issues.append(RiskIssue(
-                    "KERAS-CONFIG-MISSING", Severity.MEDIUM, CONFIG_MEMBER,
-                    "Keras archive without config.json", "a .keras file the loader cannot "
-                    "rebuild from config.json is not what it claims to be", "", FORMAT))
-            if len(configs) > 1:
-                result.issues.append(RiskIssue(
-                    "KERAS-ZIP-DUPLICATE", Severity.HIGH, CONFIG_MEMBER,
-                    f"{len(configs)} members named config.json", "zip readers disagree on "
-                    "which duplicate wins, so a scanner and the loader can see different "
-                    "configs; every copy is checked", "", FORMAT))
-            for info in configs:
-                self._check_config(archive, info, ctx, result)
-        if not result.issues:
-            result.passed.append("KERAS-LAMBDA")
+        """Scan as a zip (members by content), then require a scanned config.json."""
+        result = super().scan(stream, ctx)
+        if not any(p.endswith(f":{CONFIG_MEMBER}") for p in result.scanned):
+            result.issues.append(RiskIssue(
+                "KERAS-CONFIG-MISSING", Severity.MEDIUM, CONFIG_MEMBER,
+                "Keras archive without a readable config.json", ZIP_RULES[0].why, "", FORMAT))
         return result
 
-    @staticmethod
-    def _broken(result: ScanResult, ctx: ScanContext, reason: str) -> None:
-        result.issues.append(RiskIssue("KERAS-ZIP-MALFORMED", Severity.HIGH, "zip", reason,
-                                       "an archive the scanner cannot read may still be read by "
-                                       "the loader", "", FORMAT))
-        result.inconclusive.append(Inconclusive(ctx.path, f"Keras zip: {reason}"))
 
-    @staticmethod
-    def _odd_members(infos: list[zipfile.ZipInfo], ctx: ScanContext,
-                     result: ScanResult) -> None:
-        for info in infos:
-            lowered = info.filename.lower()
-            if lowered.endswith(_ODD_SUFFIXES) or ".." in lowered.split("/") \
-                    or lowered.startswith("/"):
-                result.issues.append(RiskIssue(
-                    "KERAS-ZIP-MEMBER", Severity.MEDIUM, info.filename[:200],
-                    f"unexpected member {info.filename[:200]!r} in a Keras archive",
-                    "Keras archives hold JSON and weights only; executables, pickles or "
-                    "escaping paths are payloads for other tools", f"{ctx.path}:{info.filename}"
-                    [:300], FORMAT))
+def _looks_like_keras_config(head: bytes) -> bool:
+    stripped = head.lstrip()
+    return stripped.startswith(b"{") and b'"class_name"' in head and b'"config"' in head
 
-    def _check_config(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: ScanContext,
-                      result: ScanResult) -> None:
-        where = f"{ctx.path}:{info.filename}"
-        try:
-            with archive.open(info) as member:
-                data = member.read(MAX_CONFIG + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError,
-                EOFError) as err:
-            self._broken(result, ctx, f"cannot read {info.filename}: {err}")
-            return
-        result.bytes_read += len(data)
+
+class KerasConfigScanner(Scanner):
+    """Keras architecture JSON (``config.json`` in ``.keras``, ``model.to_json()`` files)."""
+
+    id: ClassVar[str] = "keras-config"
+    formats: ClassVar[tuple[str, ...]] = (CONFIG_FORMAT,)
+    description: ClassVar[str] = (
+        "Keras config JSON: Lambda layers (and their bytecode), TFOpLambda file/python ops, "
+        "module or registered_name outside Keras"
+    )
+    rules: ClassVar[tuple[Rule, ...]] = (*KERAS_RULES, ZIP_RULES[1])
+
+    @classmethod
+    def sniff(cls, head: bytes, name: str) -> bool:
+        """A JSON object with ``class_name`` and ``config`` keys near the top."""
+        return _looks_like_keras_config(head)
+
+    def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
+        """Read the JSON (bounded) and check it with ``keras_policy``."""
+        result = ScanResult(scanned=[ctx.path])
+        stream.seek(0)
+        data = stream.read(MAX_CONFIG + 1)
+        result.bytes_read = len(data)
+        reason = None
         if len(data) > MAX_CONFIG:
-            self._broken(result, ctx, f"{info.filename} larger than {MAX_CONFIG} bytes")
-            return
-        try:
-            config = json.loads(data.decode("utf-8", errors="replace"))
-        except (ValueError, RecursionError) as err:
-            self._broken(result, ctx, f"{info.filename} is not JSON: {str(err)[:200]}")
-            return
-        issues, stopped = check_keras_config(config, where, FORMAT)
+            reason = f"larger than {MAX_CONFIG} bytes"
+        else:
+            try:
+                config = json.loads(data.decode("utf-8", errors="replace"))
+            except (ValueError, RecursionError) as err:
+                reason = f"not JSON: {str(err)[:200]}"
+        if reason is not None:
+            result.issues.append(RiskIssue("KERAS-CONFIG-MALFORMED", Severity.MEDIUM, "config",
+                                           f"Keras config {reason}", ZIP_RULES[1].why, "",
+                                           CONFIG_FORMAT))
+            result.inconclusive.append(Inconclusive(ctx.path, f"Keras config {reason}"))
+            return result
+        issues, stopped = check_keras_config(config, ctx.path, CONFIG_FORMAT)
         result.issues.extend(issues)
         if stopped:
-            result.inconclusive.append(Inconclusive(where, stopped))
+            result.inconclusive.append(Inconclusive(ctx.path, stopped))
+        if not issues:
+            result.passed.append("KERAS-LAMBDA")
+        return result

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
 from ptmscope.records import FileRecord, Severity
-from ptmscope.risk.base import RiskIssue, ScanContext, Scanner, ScanResult
+from ptmscope.risk.base import RiskIssue, Rule, ScanContext, Scanner, ScanResult
 
 FORMAT = "git-lfs-pointer"
 MAX_POINTER = 1024
@@ -198,6 +198,16 @@ class LfsPointerScanner(Scanner):
     description: ClassVar[str] = (
         "Git LFS pointers: spec format (version, sorted keys, sha256 oid, size); the real "
         "object is compared with the pointer when present"
+    )
+    rules: ClassVar[tuple[Rule, ...]] = (
+        Rule("LFS-POINTER-FORMAT", "Malformed Git LFS pointer", _WHY_FORMAT,
+             "Re-create the pointer with git lfs.", Severity.MEDIUM),
+        Rule("LFS-CONTENT-ABSENT", "LFS object not present", "Only the pointer was available.",
+             "Run git lfs pull and scan again.", Severity.INFO),
+        Rule("LFS-OBJECT-MISMATCH", "File differs from its LFS pointer", _WHY_MISMATCH,
+             "Re-download the object and compare with the repository history.", Severity.HIGH),
+        Rule("LFS-OBJECT-UNVERIFIED", "LFS object could not be verified", _WHY_MISMATCH,
+             "Check the file by hand.", Severity.INFO),
     )
 
     @classmethod

@@ -2,14 +2,13 @@
 
 An ``.npy`` file is a magic string, a small Python-literal header (dtype, order, shape) and
 the raw array. When the dtype holds Python objects the "raw array" is a pickle, which
-``np.load(allow_pickle=True)`` unpickles: it is walked like any pickle. The header is parsed
-with ``ast.literal_eval`` (literals only, never code) and bounded. ``.npz`` archives are zips
+``np.load(allow_pickle=True)`` unpickles: it is walked like any pickle. The header is read
+with patterns (never compiled or evaluated) and bounded. ``.npz`` archives are zips
 of ``.npy`` members and reach this scanner through the zip scanner.
 """
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from typing import BinaryIO, ClassVar
@@ -34,6 +33,28 @@ RULES: tuple[Rule, ...] = (
          "Extra bytes after the array can carry a payload for a custom reader.",
          "Re-create the file.", Severity.LOW),
 )
+
+
+_DESCR = re.compile(
+    r"""['"]descr['"]\s*:\s*('[^']*'|"[^"]*"|\[.*\])\s*,\s*['"](?:fortran_order|shape)""",
+    re.S)
+_SHAPE = re.compile(r"""['"]shape['"]\s*:\s*\(([\d\s,]*)\)""")
+
+
+def parse_header(text: str) -> tuple[str, tuple[int, ...] | None] | None:
+    """(descr text, shape) from an ``.npy`` header, by pattern (never compiled or evaluated).
+
+    ``descr`` is returned as written (a quoted dtype string or a structured-dtype list);
+    ``shape`` is None when it is not a plain tuple of integers.
+    """
+    if not text.lstrip().startswith("{"):
+        return None
+    m = _DESCR.search(text)
+    if m is None:
+        return None
+    s = _SHAPE.search(text)
+    shape = tuple(int(x) for x in s.group(1).replace(" ", "").split(",") if x) if s else None
+    return m.group(1), shape
 
 
 def _itemsize(descr: str) -> int | None:
@@ -89,17 +110,16 @@ class NumpyScanner(Scanner):
         stream.seek(start)
         raw = stream.read(hlen)
         result.bytes_read += len(raw)
-        try:
-            header = ast.literal_eval(raw.decode("latin-1").strip())
-            descr, shape = header["descr"], tuple(header["shape"])
-        except (ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError):
+        parsed = parse_header(raw.decode("latin-1"))
+        if parsed is None:
             issue("NPY-HEADER", Severity.MEDIUM, "header", "header is not a valid literal dict",
                   "a malformed header may target other parsers")
             result.inconclusive.append(Inconclusive(ctx.path, "npy header unreadable"))
             return result
+        descr, shape = parsed
         data_start = start + hlen
-        if "O" in repr(descr):
-            issue("NPY-OBJECT-ARRAY", Severity.LOW, f"dtype {descr!r}",
+        if "O" in descr:
+            issue("NPY-OBJECT-ARRAY", Severity.LOW, f"dtype {descr}",
                   "object array: its data is a pickle (allow_pickle=True needed)",
                   "np.load(allow_pickle=True) unpickles it", f"offset {data_start}")
             stream.seek(data_start)
@@ -112,8 +132,8 @@ class NumpyScanner(Scanner):
             ]
             result.merge(inner)
             return result
-        itemsize = _itemsize(descr) if isinstance(descr, str) else None
-        if itemsize is not None and all(isinstance(d, int) and d >= 0 for d in shape):
+        itemsize = _itemsize(descr.strip("'\"")) if descr[:1] in "'\"" else None
+        if itemsize is not None and shape is not None:
             expected = math.prod(shape) * itemsize
             if ctx.size is not None and ctx.size != data_start + expected:
                 issue("NPY-SIZE-MISMATCH", Severity.LOW, "data size",

@@ -26,7 +26,7 @@ from typing import BinaryIO, ClassVar
 
 from ptmscope.records import Severity
 from ptmscope.risk import protobuf_wire as pw
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 
 FORMAT = "onnx"
 MAX_IN_MEMORY = 1024 * 1024 * 1024
@@ -204,6 +204,18 @@ class OnnxScanner(Scanner):
     description: ClassVar[str] = (
         "ONNX: external_data locations escaping the model folder (absolute, '..', symlinks) "
         "and custom operator domains"
+    )
+    rules: ClassVar[tuple[Rule, ...]] = (
+        Rule("ONNX-EXTERNAL-DATA-ESCAPE", "ONNX external data outside the model folder",
+             "The runtime reads the named path when loading, pulling host files into tensors.",
+             "Reject the model; external data must sit next to it.", Severity.HIGH),
+        Rule("ONNX-CUSTOM-OP-DOMAIN", "ONNX custom operator domain",
+             "Ops outside the standard need a custom-op native library registered by the user.",
+             "Run only with the official runtime's ops; do not load unknown op libraries.",
+             Severity.MEDIUM),
+        Rule("ONNX-MALFORMED", "ONNX protobuf malformed",
+             "A model that cannot be walked may hide nodes past the break.",
+             "Treat the model as unchecked.", Severity.HIGH),
     )
 
     @classmethod

@@ -255,7 +255,7 @@ class _Walker:
         self.ev.end = self.pos
         return self.ev
 
-    def _loop(self) -> None:  # noqa: C901 - one flat dispatch is the fast path
+    def _loop(self) -> None:
         data, end = self.data, self.end
         stack, marks, memo = self.stack, self.marks, self.memo
         push = stack.append
@@ -373,9 +373,9 @@ class _Walker:
             if isinstance(key, (str, int)):
                 target[key] = items[i + 1]
 
-    def _slow(self, op: int, pos: int) -> int:  # noqa: C901 - one branch per opcode
+    def _slow(self, op: int, pos: int) -> int:
         """Every other opcode; returns the next position."""
-        data, stack = self.data, self.stack
+        stack = self.stack
         push = stack.append
         frm = int.from_bytes
         a = pos + 1
@@ -472,10 +472,10 @@ class _Walker:
                 if len(raw) >= 2 and raw[:1] == raw[-1:] and raw[:1] in b"'\"":
                     raw = raw[1:-1]
                 try:
-                    value = codecs.escape_decode(raw)[0]
+                    unescaped = codecs.escape_decode(raw)[0]
                 except ValueError:
                     self.fail("STRING argument is not a valid escaped string", pos)
-                push(self.string(value, pos, False) if isinstance(value, bytes) else None)
+                push(self.string(unescaped, pos, False))
             else:
                 try:
                     text = raw.decode("raw-unicode-escape")
@@ -491,13 +491,13 @@ class _Walker:
             return a + width + n
         if op in (0x49, 0x4C, 0x46):  # INT, LONG, FLOAT (text)
             raw, nxt = self.line(a)
-            value: Any = None
+            number: int | None = None
             if op != 0x46:
                 try:
-                    value = int(raw.rstrip(b"L")) if len(raw) < 40 else None
+                    number = int(raw.rstrip(b"L")) if len(raw) < 40 else None
                 except ValueError:
                     self.fail("INT/LONG argument is not a number", pos)
-            push(value)
+            push(number)
             return nxt
         if op in (0x8A, 0x8B):  # LONG1, LONG4
             width = 1 if op == 0x8A else 4
@@ -525,12 +525,12 @@ class _Walker:
                 self.fail("APPEND without a list", pos)
             return a
         if op == 0x73:  # SETITEM
-            value = self.pop(pos)
+            item = self.pop(pos)
             key = self.pop(pos)
             if not stack:
                 self.fail("SETITEM without a dict", pos)
             if isinstance(stack[-1], dict):
-                self._setitems(stack[-1], [key, value])
+                self._setitems(stack[-1], [key, item])
             return a
         if op == 0x30:  # POP
             if self.marks and len(stack) == self.marks[-1]:
@@ -589,7 +589,7 @@ class _Walker:
         shape = state.get("shape")
         if dtype_text is None or not isinstance(shape, tuple):
             self.fail("joblib array wrapper dtype/shape could not be read", at)
-        itemsize = _itemsize(dtype_text)
+        itemsize = _itemsize(dtype_text or "")
         if itemsize is None:  # object array: a whole pickle follows in the stream
             sub = _Walker(self.data, pos, self.end, self.nested_ok).run()
             self._merge_sub(sub)

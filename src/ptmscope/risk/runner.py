@@ -164,7 +164,7 @@ def run_all(store: Store, progress: Progress) -> AnalysisSummary:
         subjects.append(repo.repo_id)
         local = {f.local_path: f.path for f in store.files(repo.repo_id)
                  if f.local_path and Path(f.local_path).is_file()}
-        for local_path, repo_path in sorted(local.items(), key=lambda kv: kv[1]):
+        for local_path in sorted(local, key=local.__getitem__):
             result = dispatcher.scan_file(Path(local_path), local_path,
                                           str(Path(local_path).parent))
             scanned_files += 1 if result.scanned else 0

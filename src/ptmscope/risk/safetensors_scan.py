@@ -25,7 +25,7 @@ import re
 from typing import Any, BinaryIO, ClassVar
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 
 FORMAT = "safetensors"
 #: Header JSON cap (the reference implementation refuses more than 100 MB).
@@ -78,6 +78,22 @@ class SafetensorsScanner(Scanner):
     description: ClassVar[str] = (
         "safetensors: header length, JSON, dtypes, shapes and offsets vs the byte buffer; "
         "gaps, trailing data and suspicious __metadata__"
+    )
+    rules: ClassVar[tuple[Rule, ...]] = (
+        Rule("SAFETENSORS-HEADER", "safetensors header invalid", _WHY_PARSER,
+             "Re-save the tensors with the safetensors library.", Severity.HIGH),
+        Rule("SAFETENSORS-DTYPE", "Unknown safetensors dtype", _WHY_PARSER,
+             "Re-save the tensors with the safetensors library.", Severity.MEDIUM),
+        Rule("SAFETENSORS-SHAPE", "Invalid tensor shape", _WHY_PARSER,
+             "Re-save the tensors with the safetensors library.", Severity.HIGH),
+        Rule("SAFETENSORS-OFFSETS", "Tensor byte range invalid or overlapping", _WHY_PARSER,
+             "Re-save the tensors with the safetensors library.", Severity.HIGH),
+        Rule("SAFETENSORS-HIDDEN-DATA", "Bytes no tensor claims",
+             "Unclaimed bytes are invisible to loaders and reviewers: a place for a payload.",
+             "Inspect the unclaimed range; re-save the tensors.", Severity.MEDIUM),
+        Rule("SAFETENSORS-METADATA", "Suspicious safetensors metadata",
+             "Metadata is free text copied into logs, UIs and templates.",
+             "Inspect and strip the metadata entry.", Severity.MEDIUM),
     )
 
     @classmethod

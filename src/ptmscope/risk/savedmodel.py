@@ -28,7 +28,7 @@ from typing import BinaryIO, ClassVar
 
 from ptmscope.records import Severity
 from ptmscope.risk import protobuf_wire as pw
-from ptmscope.risk.base import Inconclusive, RiskIssue, ScanContext, Scanner, ScanResult
+from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 from ptmscope.risk.tf_op_policy import ATTR_RULES, OP_POLICY, OpPolicy
 
 FORMAT = "tf-savedmodel"
@@ -203,6 +203,22 @@ class SavedModelScanner(Scanner):
     description: ClassVar[str] = (
         "TensorFlow SavedModel: ops that run Python or touch files/network, in the graph and "
         "in every library function; Keras Lambda layers in the object graph"
+    )
+    rules: ClassVar[tuple[Rule, ...]] = (
+        Rule("SAVEDMODEL-DANGEROUS-OP", "TensorFlow op that runs Python or touches files",
+             "PyFunc-family ops run Python in the serving process; file and RPC ops read, "
+             "write or send data when the graph runs (see tf_op_policy).",
+             "Do not serve the model; re-export it without these ops.", Severity.HIGH),
+        Rule("SAVEDMODEL-KERAS-LAMBDA", "Keras Lambda layer in a SavedModel",
+             "Keras Lambda layers carry Python code that runs when the model is rebuilt.",
+             "Load the graph only (tf.saved_model.load), never as a Keras model.",
+             Severity.HIGH),
+        Rule("SAVEDMODEL-ASSET-PATH", "SavedModel asset path escapes the folder",
+             "The loader reads asset files from these paths.", "Reject the model.",
+             Severity.HIGH),
+        Rule("SAVEDMODEL-MALFORMED", "SavedModel protobuf malformed",
+             "A graph that cannot be walked may hide ops past the break.",
+             "Treat the model as unchecked.", Severity.HIGH),
     )
 
     @classmethod

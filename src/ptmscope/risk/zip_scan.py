@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -447,9 +446,10 @@ class ZipScanner(Scanner):
     def _member(self, f: BinaryIO, e: ZipEntry, ctx: ScanContext, result: ScanResult,
                 counter: _Counter, fmt: str) -> None:
         where = f"{ctx.path}:{e.name}"
+        header = f"local header at offset {e.header_offset}"
 
         def issue(rule: str, sev: Severity, construct: str, msg: str, why: str) -> None:
-            result.issues.append(RiskIssue(rule, sev, construct, msg, why, where, fmt))
+            result.issues.append(RiskIssue(rule, sev, construct, msg, why, header, fmt, where))
 
         if e.name.endswith("/") and e.usize == 0:
             return

@@ -128,7 +128,10 @@ def mine_folder(
     card = None
     card_file = next((folder / n for n in CARD_NAMES if (folder / n).is_file()), None)
     if card_file is not None:
-        raw = _read_bounded(card_file.resolve(), MAX_CARD_BYTES + 1)
+        try:
+            raw = _read_bounded(card_file.resolve(), MAX_CARD_BYTES + 1)
+        except OSError as err:
+            raise SourceError(f"{card_file}: cannot read: {err.strerror or err}") from err
         card = parse_card(provisional, card_file.name, raw)
     paths = [f.path for f in files]
     detected = platform or detect_platform(paths, card, files)

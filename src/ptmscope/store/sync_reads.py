@@ -52,7 +52,7 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
     repos = {
         rid: (platform, name)
         for rid, platform, name in store.query(
-            f"SELECT repo_id, platform, name FROM repos{where}",
+            f"SELECT repo_id, platform, name FROM repos{where}",  # noqa: S608 - constant
             params,
         )
     }
@@ -85,7 +85,7 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
             kinds[rid][sha] = tuple(kind_list)
     blobs: dict[str, dict[str, str | None]] = {rid: {} for rid in repos}
     for rid, path, blob in store.query(
-        f"SELECT repo_id, path, blob_id FROM files{where}",
+        f"SELECT repo_id, path, blob_id FROM files{where}",  # noqa: S608 - constant
         params,
     ):
         if rid in blobs:

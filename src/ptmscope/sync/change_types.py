@@ -35,10 +35,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ptmscope.sync.ct_rules import (
     ADD_DEPENDENCY,
     ADD_WORDS,
+    ANY_MESSAGE_RULE,
     CHANGE_TYPES,
     CODE_SUFFIXES,
     DEPENDENCY,
@@ -108,17 +110,13 @@ class Classification:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Path:
-    """One touched path as the engine sees it."""
+class _Path(NamedTuple):
+    """One touched path as the engine sees it (a tuple: cheap to build per commit)."""
 
     path: str
     kind: str
     rule: Rule | None
-
-    @property
-    def vote(self) -> str | None:
-        return self.rule.vote if self.rule is not None else None
+    vote: str | None
 
 
 def classify_commit(message: str, files: list[str], platform: str) -> str:
@@ -199,6 +197,8 @@ def explain_commit(
 def _message_stage(
     text: str, shown: str, paths: list[_Path], platform: str
 ) -> Classification | None:
+    if ANY_MESSAGE_RULE.search(text) is None:  # one scan instead of one per rule
+        return None
     for rule in MESSAGE_RULES:
         if platform not in rule.platforms or rule.pattern is None:
             continue
@@ -323,7 +323,8 @@ def _paths(
     for i, raw in enumerate(files[:MAX_FILES]):
         path = str(raw)[-MAX_PATH_CHARS:]
         kind = str(kinds[i]).upper()[:1] if kinds is not None else "M"
-        out.append(_Path(path, kind, _path_rule(path, platform)))
+        rule = _path_rule(path, platform)
+        out.append(_Path(path, kind, rule, rule.vote if rule is not None else None))
     return out
 
 
@@ -347,7 +348,8 @@ def _named_file(first_line: str, platform: str) -> list[_Path]:
         return []
     verb, name = found.group(1), found.group(found.lastindex or 0)
     kind = "D" if verb.startswith("delete") else "A" if verb.startswith(("create", "add")) else "M"
-    return [_Path(name, kind, _path_rule(name, platform))]
+    rule = _path_rule(name, platform)
+    return [_Path(name, kind, rule, rule.vote if rule is not None else None)]
 
 
 def _guard_ok(guard: Guard, paths: list[_Path]) -> bool:

@@ -718,6 +718,11 @@ MESSAGE_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.MES
 FILE_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.FILE)
 FALLBACK_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.FALLBACK)
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+#: Pre-filter: the union of every message rule's pattern. Most commits match none, and one scan
+#: of the message is cheaper than one per rule; when it matches, the rules run in order.
+ANY_MESSAGE_RULE: re.Pattern[str] = _p(
+    "|".join(f"(?:{r.pattern.pattern})" for r in MESSAGE_RULES if r.pattern is not None)
+)
 
 # --- word lists used by combine.dependency_kind -----------------------------------------------
 REMOVE_WORDS = _p(

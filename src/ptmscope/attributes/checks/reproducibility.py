@@ -47,7 +47,7 @@ _HYPER_TEXT = probe(
     r"\s*[:=]?\s*[\d.e-]+",
     "learning", "batch", "epoch", "warmup", "weight",
 )
-_HARDWARE_SECTIONS = (r"hardware", r"compute infrastructure", r"environmental impact",
+_HARDWARE_SECTIONS = (r"hardware", r"compute infrastructure", r"environmental impact", r"training",
                       r"compute")
 _HARDWARE_TEXT = probe(
     r"\b(?:\d+\s*[x×]\s*)?(?:NVIDIA\s+)?(?:A100|H100|H200|V100|A10G?|T4|P100|L4|L40S?|"

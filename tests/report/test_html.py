@@ -1,0 +1,103 @@
+"""The HTML page: sections, escaping of hostile text, empty store, models without findings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ptmscope.report import write_html_report
+from ptmscope.report.data import ReportData, load_report_data
+from ptmscope.report.html import evidence_text, packed_bundle, render_html
+from ptmscope.store import Store
+
+from .conftest import IMG, SCRIPT
+
+FAKE_PLOTLY = "window.Plotly={newPlot:function(){return Promise.resolve();}};"
+
+
+@pytest.fixture
+def page(filled_store: Store) -> str:
+    return render_html(load_report_data(filled_store), FAKE_PLOTLY, "n0nce")
+
+
+def test_every_section_is_present(page: str) -> None:
+    for anchor in ("overview", "models", "repos", "families", "corpus"):
+        assert f'id="{anchor}"' in page
+
+
+def test_no_hostile_text_reaches_the_page_unescaped(page: str) -> None:
+    assert SCRIPT not in page
+    assert IMG not in page
+    assert "<img" not in page
+    assert "onerror=" in page  # present, but only as escaped text
+    assert page.count("<script") == 3  # figures JSON, packed bundle, boot script
+
+
+def test_only_nonced_scripts_may_run_and_nothing_is_fetched(page: str) -> None:
+    assert "script-src 'nonce-n0nce'" in page and "default-src 'none'" in page
+    executable = re.findall(r"<script(?![^>]*type=\"application/)[^>]*>", page)
+    assert executable == ['<script nonce="n0nce">']
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<link" not in page
+
+
+def test_plotly_is_inlined_once_and_packed(page: str) -> None:
+    assert page.count(packed_bundle(FAKE_PLOTLY)) == 1
+
+
+def test_every_plot_has_a_fallback_table(page: str) -> None:
+    plots = page.count('class="plot"')
+    assert plots == 7
+    assert page.count('<details class="fallback" open>') == plots
+
+
+def test_long_names_are_clipped(page: str) -> None:
+    assert "x" * 110 not in page  # every hostile field is clipped to <= 110 chars
+    assert "googIe-bert/bert-base" in page
+
+
+def test_a_model_without_findings_says_so(page: str) -> None:
+    section = page.split("<summary>acme/clean-model<", 1)[1].split("</details>", 1)[0]
+    assert "No findings for this model" in section
+
+
+def test_empty_store_gives_a_page_that_says_so(tmp_path: Path) -> None:
+    out = write_html_report(Store(tmp_path / "e.duckdb"), tmp_path / "r.html")
+    text = out.read_text()
+    assert "is empty" in text and "ptmscope demo" in text
+    assert "ptm-plotly" not in text  # no figures, no bundle
+    assert out.stat().st_size < 20_000
+
+
+def test_analyses_that_never_ran_are_not_shown_as_clean(filled_store: Store) -> None:
+    data = load_report_data(filled_store)
+    overview = data.overview
+    without_risk = ReportData(
+        data.generated_at, data.tool_version, data.store_path,
+        type(overview)(overview.models, overview.upstream_repos, overview.families,
+                       overview.commits, overview.files, overview.findings,
+                       overview.severity_counts, ("attributes", "perf", "sync")),
+        data.models, data.repos, data.families, data.corpus,
+    )
+    text = render_html(without_risk, FAKE_PLOTLY, "n")
+    assert "The risk analysis has not run" in text
+
+
+def test_report_file_is_small_and_written(filled_store: Store, tmp_path: Path) -> None:
+    out = write_html_report(filled_store, tmp_path / "sub" / "report.html")
+    size = out.stat().st_size
+    assert 1_000_000 < size < 5_000_000  # packed plotly.js (~2 MB) plus the report
+
+
+@pytest.mark.parametrize(("evidence", "text"), [
+    ([{"path": "README.md", "line": 9, "key": "license", "excerpt": "mit"}],
+     "README.md:9 license &quot;mit&quot;"),
+    ("card: license", "card: license"),
+    (None, "n/a"),
+    ([{"path": "a"}, {"path": "b"}, {"path": "c"}, {"path": "d"}], "a; b; c; +1 more"),
+    ([{"excerpt": SCRIPT}], "&quot;&lt;script&gt;"),
+])
+def test_evidence_reads_as_one_escaped_line(evidence: object, text: str) -> None:
+    assert evidence_text(evidence).startswith(text)
