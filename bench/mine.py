@@ -29,15 +29,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -50,19 +51,27 @@ TARGET_PEAK_MB = 500.0
 # Run in a child process: mine + store, timed inside (no interpreter start-up), per-commit
 # line totals dumped for the cross-check with PyDriller.
 _PTMSCOPE_CHILD = r"""
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from ptmscope.records import Platform
 from ptmscope.sources.git import mine_git_repo
 from ptmscope.store import Store
 
+def cpu():
+    # This process plus its waited-for children (the git log it runs).
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
 repo, db, dump = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+cpu_start = cpu()
 start = time.perf_counter()
 snapshot = mine_git_repo(repo, platform=Platform.GITHUB, name="bench/generated")
 mined = time.perf_counter()
 with Store(db) as store:
     store.write_snapshot(snapshot)
 done = time.perf_counter()
+cpu_s = cpu() - cpu_start
 if dump:
     totals = {}
     for row in snapshot.commit_files:
@@ -72,7 +81,7 @@ if dump:
 print(json.dumps({
     "commits": len(snapshot.commits), "commit_files": len(snapshot.commit_files),
     "line_counts_known": snapshot.repo.line_counts_known,
-    "mine_s": mined - start, "write_s": done - mined, "total_s": done - start,
+    "mine_s": mined - start, "write_s": done - mined, "total_s": done - start, "cpu_s": cpu_s,
 }))
 """
 
@@ -99,46 +108,43 @@ print(json.dumps({"commits": len(totals), "total_s": elapsed}))
 
 
 @dataclass(frozen=True)
-class Child:
-    """What a child process printed (its last line, as JSON) and its peak memory."""
+class Run:
+    """One finished child process.
 
-    result: dict[str, float]
-    peak_mb: float
+    Attributes:
+        wall_s: wall-clock seconds from start to exit.
+        cpu_s: user + system CPU seconds of the child and the children it waited for (git).
+        peak_mb: max RSS of the child or any child it waited for, in MiB.
+        result: the JSON object the child printed last, if any.
+    """
+
     wall_s: float
+    cpu_s: float
+    peak_mb: float
+    result: dict[str, Any]
 
 
-def run_child(args: list[str]) -> Child:
-    """Run ``args``, return its JSON result, max RSS (itself and waited-for children) and wall."""
+def run(args: list[str], *, json_out: bool = False) -> Run:
+    """Run ``args`` to completion and measure it with ``wait4`` (this child's rusage only)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # wait4 gives this child's own rusage (not the sum over every child we ever ran).
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    assert proc.stdout is not None and proc.stderr is not None
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"child failed ({proc.returncode}): {' '.join(args[:3])}\n{err}")
-    return Child(json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024, wall)
+    stdout = subprocess.PIPE if json_out else subprocess.DEVNULL
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(args, stdout=stdout, stderr=errors)
+        out = proc.stdout.read() if proc.stdout is not None else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace")
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(args[:4])}\n{message}")
+    result = json.loads(out.decode().strip().splitlines()[-1]) if json_out else {}
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, result)
 
 
-def run_child_wall(args: list[str]) -> float:
-    """Wall time of ``args`` (output discarded); fails loudly when it fails."""
-    start = time.perf_counter()
-    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"failed ({done.returncode}): {' '.join(args)}\n{done.stderr.decode()}")
-    return time.perf_counter() - start
-
-
-def time_command(args: list[str], repeat: int) -> float:
-    """Median wall time of ``args`` with stdout to /dev/null."""
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+def median_run(runs: list[Run], key: str = "wall_s") -> Run:
+    """The run with the median ``key``."""
+    return sorted(runs, key=lambda r: getattr(r, key))[len(runs) // 2]
 
 
 def rate(commits: float, seconds: float) -> float:
@@ -151,6 +157,18 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def count_history(repo: Path) -> tuple[int, int]:
+    """(commits, distinct paths ever touched) of ``repo``."""
+    git = ["git", "-C", str(repo)]
+    commits = subprocess.run(
+        [*git, "rev-list", "--count", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout
+    names = subprocess.run(
+        [*git, "log", "--format=", "--name-only"], capture_output=True, text=True, check=True
+    ).stdout
+    return int(commits), len(set(names.split()))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -158,90 +176,86 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=RepoSpec.files)
     parser.add_argument("--seed", type=int, default=RepoSpec.seed)
     parser.add_argument("--pydriller-commits", type=int, default=2_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (medians are reported)")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the repository")
     args = parser.parse_args(argv)
     python = sys.executable
+    if importlib.util.find_spec("pydriller") is None:
+        print("PyDriller is not installed: pip install -e '.[bench]' to run this benchmark")
+        return 1
+    cli = str(Path(python).with_name("ptmscope"))
 
     spec = RepoSpec(commits=args.commits, files=args.files, seed=args.seed)
     start = time.perf_counter()
     repo = ensure_repo(spec, rebuild=args.rebuild)
     print(f"repository: {repo} ({time.perf_counter() - start:.1f} s to build or find)")
-    commits = int(subprocess.run(
-        ["git", "-C", str(repo), "rev-list", "--count", "HEAD"],
-        capture_output=True, text=True, check=True,
-    ).stdout)  # fmt: skip
-    paths = len(set(subprocess.run(
-        ["git", "-C", str(repo), "log", "--format=", "--name-only"],
-        capture_output=True, text=True, check=True,
-    ).stdout.split()))  # fmt: skip
+    commits, paths = count_history(repo)
     print(f"  {commits:,} commits touching {paths:,} distinct paths")
-    print("  timings are wall-clock medians on a shared machine: expect noise\n")
+    print(f"  {args.repeat} interleaved rounds, medians shown; the machine is shared, so wall")
+    print("  times are noisy: CPU seconds (child + its git) are given as a steadier cross-check\n")
 
-    # (b) raw git log --numstat, output discarded.
-    git_s = time_command(["git", "-C", str(repo), "log", "--numstat"], args.repeat)
+    git_log = ["git", "-C", str(repo), "log", "--numstat"]
     # Diagnostic: the heavier log ptmscope actually runs (raw + numstat + renames, NUL-split).
-    ptm_git_args = [
+    ptm_log = [
         "git", "-C", str(repo), "log", "-z", "--pretty=raw", "--raw", "--no-abbrev",
         "--numstat", "-M", "HEAD",
     ]  # fmt: skip
-    ptm_git_s = time_command(ptm_git_args, args.repeat)
-
-    # (a) ptmscope ingest including the store writes, in a fresh store each run.
+    rounds: dict[str, list[Run]] = {"git": [], "ptm_git": [], "ptm": [], "cli": []}
     with tempfile.TemporaryDirectory(prefix="ptmscope-bench-") as tmp:
         dump = Path(tmp) / "ptmscope_totals.json"
-        runs = []
+        # Interleaved, so that load changes on the shared machine hit every tool alike.
         for index in range(args.repeat):
-            db = Path(tmp) / f"run{index}.duckdb"
-            runs.append(run_child([python, "-c", _PTMSCOPE_CHILD, str(repo), str(db), str(dump)]))
-        ptm = sorted(runs, key=lambda child: child.result["total_s"])[len(runs) // 2]
-        peak_mb = max(child.peak_mb for child in runs)
+            rounds["git"].append(run(git_log))
+            db = str(Path(tmp) / f"api{index}.duckdb")
+            rounds["ptm"].append(
+                run([python, "-c", _PTMSCOPE_CHILD, str(repo), db, str(dump)], json_out=True)
+            )
+            rounds["ptm_git"].append(run(ptm_log))
+            db = str(Path(tmp) / f"cli{index}.duckdb")
+            rounds["cli"].append(
+                run([cli, "ingest", str(repo), "--platform", "github", "--db", db])
+            )
         ptm_totals = json.loads(dump.read_text())
-        # The same through the CLI, as a user runs it (interpreter start-up, run records).
-        cli = [str(Path(python).with_name("ptmscope")), "ingest", str(repo), "--platform", "github"]
-        cli_s = statistics.median(
-            run_child_wall([*cli, "--db", str(Path(tmp) / f"cli{index}.duckdb")])
-            for index in range(args.repeat)
-        )
 
-        # (c) PyDriller on the first N commits, extrapolated.
         pyd_dump = Path(tmp) / "pydriller_totals.json"
-        pyd = run_child(
-            [python, "-c", _PYDRILLER_CHILD, str(repo), str(args.pydriller_commits), str(pyd_dump)]
-        )
+        limit = str(args.pydriller_commits)
+        pyd = run([python, "-c", _PYDRILLER_CHILD, str(repo), limit, str(pyd_dump)], json_out=True)
         pyd_totals = json.loads(pyd_dump.read_text())
 
+    git, ptm_git, cli_run = (median_run(rounds[k]) for k in ("git", "ptm_git", "cli"))
+    ptm = sorted(rounds["ptm"], key=lambda r: float(r.result["total_s"]))[args.repeat // 2]
+    ptm_s = float(ptm.result["total_s"])
     if ptm.result["commits"] != commits or not ptm.result["line_counts_known"]:
         print(f"WARNING: ptmscope read {ptm.result['commits']} commits, line counts known="
               f"{ptm.result['line_counts_known']}")  # fmt: skip
     agree = sum(1 for sha, counts in pyd_totals.items() if ptm_totals.get(sha) == counts)
+    pyd_n, pyd_s = int(pyd.result["commits"]), float(pyd.result["total_s"])
 
-    git_rate = rate(commits, git_s)
-    ptm_rate = rate(commits, ptm.result["total_s"])
-    pyd_rate = rate(pyd.result["commits"], pyd.result["total_s"])
-    print(f"{'':44}{'seconds':>10}{'commits/s':>12}")
-    print(f"{'(b) git log --numstat > /dev/null':44}{git_s:>10.2f}{git_rate:>12,.0f}")
-    print(f"{'(a) ptmscope mine + store write':44}{ptm.result['total_s']:>10.2f}{ptm_rate:>12,.0f}")
-    print(f"{'      of which mining (git log + parse)':44}{ptm.result['mine_s']:>10.2f}")
-    print(f"{'      of which DuckDB write':44}{ptm.result['write_s']:>10.2f}")
-    print(f"{'      (its git log alone, > /dev/null)':44}{ptm_git_s:>10.2f}"
-          f"{rate(commits, ptm_git_s):>12,.0f}")  # fmt: skip
-    print(f"{'(a) same via `ptmscope ingest` CLI (wall)':44}{cli_s:>10.2f}"
-          f"{rate(commits, cli_s):>12,.0f}")  # fmt: skip
-    print(f"{'(c) PyDriller, first ' + format(pyd.result['commits'], ',') + ' commits':44}"
-          f"{pyd.result['total_s']:>10.2f}{pyd_rate:>12,.0f}")  # fmt: skip
-    print(
-        f"      extrapolated to all {commits:,} commits: {rate(commits, pyd_rate):,.0f} s "
-        "(assumes a constant rate; PyDriller's cost grows with diff size, not history length)"
-    )
+    def line(label: str, seconds: float, n: int, cpu: float | None = None) -> None:
+        cpu_text = f"{cpu:>10.2f}" if cpu is not None else ""
+        print(f"{label:46}{seconds:>9.2f}{rate(n, seconds):>11,.0f}{cpu_text}")
+
+    print(f"{'':46}{'wall s':>9}{'commits/s':>11}{'CPU s':>10}")
+    line("(b) git log --numstat > /dev/null", git.wall_s, commits, git.cpu_s)
+    ptm_cpu = float(ptm.result["cpu_s"])  # the work only, not interpreter start-up and imports
+    line("(a) ptmscope mine + DuckDB write (library)", ptm_s, commits, ptm_cpu)
+    print(f"{'      mining (git log + streaming parse)':46}{ptm.result['mine_s']:>9.2f}")
+    print(f"{'      DuckDB write':46}{ptm.result['write_s']:>9.2f}")
+    line("      its own git log alone, > /dev/null", ptm_git.wall_s, commits, ptm_git.cpu_s)
+    line("(a) `ptmscope ingest` CLI, wall incl. start-up", cli_run.wall_s, commits, cli_run.cpu_s)
+    line(f"(c) PyDriller {pyd_n:,} first commits (in-loop)", pyd_s, pyd_n)
+    print(f"      extrapolated to {commits:,} commits: {commits / rate(pyd_n, pyd_s):,.0f} s "
+          "(measured on a prefix; assumes its rate holds)")  # fmt: skip
     print()
-    vs_pyd = ptm_rate / pyd_rate
-    vs_git = ptm_rate / git_rate
-    print(f"ptmscope / PyDriller     = {vs_pyd:6.1f}x   target >= {TARGET_VS_PYDRILLER:g}x  "
+    vs_pyd = rate(commits, ptm_s) / rate(pyd_n, pyd_s)
+    vs_git = git.wall_s / ptm_s
+    peak_mb = max(r.peak_mb for r in rounds["ptm"] + rounds["cli"])
+    print(f"ptmscope / PyDriller      = {vs_pyd:6.1f}x   target >= {TARGET_VS_PYDRILLER:g}x   "
           f"{verdict(vs_pyd >= TARGET_VS_PYDRILLER)}")  # fmt: skip
-    print(f"ptmscope / git --numstat = {vs_git:6.2f}x   target >= {TARGET_VS_GIT:g}x  "
-          f"{verdict(vs_git >= TARGET_VS_GIT)}")  # fmt: skip
-    print(f"ptmscope peak memory     = {peak_mb:6.0f} MB  target <  {TARGET_PEAK_MB:g} MB "
+    cpu_ratio = git.cpu_s / ptm_cpu
+    print(f"ptmscope / git --numstat  = {vs_git:6.2f}x   target >= {TARGET_VS_GIT:g}x  "
+          f"{verdict(vs_git >= TARGET_VS_GIT)}   (CPU-time ratio {cpu_ratio:.2f}x)")  # fmt: skip
+    print(f"ptmscope peak memory      = {peak_mb:6.0f} MB  target <  {TARGET_PEAK_MB:g} MB "
           f"{verdict(peak_mb < TARGET_PEAK_MB)}")  # fmt: skip
     print(f"line counts: PyDriller and ptmscope agree on {agree:,} of {len(pyd_totals):,} commits")
     return 0

@@ -16,7 +16,7 @@ import sys
 
 import typer
 
-from ptmscope.commands._common import err_console
+from ptmscope.commands._common import err_console, escape
 from ptmscope.errors import PtmscopeError
 
 #: Command groups, in the order ``--help`` lists them.
@@ -70,7 +70,9 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except PtmscopeError as err:
-        err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(err), 2000)}", highlight=False, soft_wrap=True
+        )
         if err.hint:
             err_console.print(f"[dim]hint:[/] {err.hint}", markup=True, highlight=False)
         sys.exit(2)

@@ -99,16 +99,9 @@ def mine_source(
     from ptmscope.sources.git import mine_git_repo
 
     if spec.kind == "github":
-        from ptmscope.sources.github_remote import clone_github
+        from ptmscope.sources.github_remote import mine_github_remote
 
-        clone = clone_github(spec.text, cache_dir or default_cache_dir())
-        return mine_git_repo(
-            clone,
-            platform=spec.platform or Platform.GITHUB,
-            name=spec.name,
-            source=spec.text,
-            progress=progress,
-        )
+        return mine_github_remote(spec.text, cache_dir or default_cache_dir(), progress=progress)
     path = Path(spec.text).expanduser()
     if not path.exists():
         raise SourceNotFoundError(f"{spec.text}: no such file or folder")

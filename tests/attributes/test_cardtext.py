@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ptmscope.attributes.cardtext import parse_card, section_key
+
 from .factories import GOOD_CARD, card_of, hf_repo
 
 
@@ -15,7 +18,8 @@ def parse(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_headings_inside_fenced_code_are_not_sections() -> None:
-    text = "# Real\n```python\n# not a heading\n## nor this\n```\n~~~\n# tilde fence\n~~~\n## After\n"
+    text = ("# Real\n```python\n# not a heading\n## nor this\n```\n"
+            "~~~\n# tilde fence\n~~~\n## After\n")
     card = parse(text)
     assert [s.title for s in card.sections] == ["Real", "After"]
     assert card.code_blocks == 2
@@ -90,3 +94,31 @@ def test_a_five_megabyte_card_parses_quickly() -> None:
 def test_section_keys_fold_case_and_punctuation() -> None:
     assert section_key("Bias, Risks, and Limitations") == "bias risks and limitations"
     assert section_key("**How to Get Started**") == "how to get started"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("#`~- \t\r\n:abc[]{}|\ufffd\x00")), max_size=400))
+def test_any_text_parses_and_every_section_line_is_a_heading(text: str) -> None:
+    card = parse(text)
+    for section in card.sections:
+        assert card.lines[section.line - 1].lstrip(" \t").startswith("#")
+    assert all(1 <= n <= len(card.lines) for n in card.placeholder_lines)
+
+
+def test_lone_surrogates_do_not_break_the_audit() -> None:
+    from ptmscope.attributes.audit import audit_facts, audit_findings
+
+    from .factories import facts_for
+
+    audit = audit_facts(facts_for("---\nlicense: \udcff\n---\n# T\udcfe\n## Usage\n\udcff\n"))
+    for finding in audit_findings(audit):
+        finding.message.encode("utf-8")
+        finding.details_json().encode("utf-8")
+
+
+def test_a_parent_section_is_filled_when_a_subsection_is() -> None:
+    card = parse("## Training Details\n### Training Procedure\nThree epochs.\n"
+                 "## Evaluation\n### Results\n[More Information Needed]\n## Citation\nx\n")
+    filled = {s.title: s.filled for s in card.sections}
+    assert filled == {"Training Details": True, "Training Procedure": True,
+                      "Evaluation": False, "Results": False, "Citation": True}

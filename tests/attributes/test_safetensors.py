@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 
 from ptmscope.attributes.safetensors import HeaderProblem, SafetensorsHeader, read_header
+
 from .factories import safetensors_bytes
 
 

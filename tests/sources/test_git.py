@@ -43,11 +43,11 @@ def test_a_model_repo_is_mined_with_history_files_pointers_and_card(make_repo: M
     assert snap.repo.platform is Platform.HUGGINGFACE
     assert snap.repo.repo_id == "huggingface:org/model"
     assert [c.subject for c in snap.commits] == [
-        "Update README.md",
-        "Upload folder using huggingface_hub",
         "initial commit",
+        "Upload folder using huggingface_hub",
+        "Update README.md",
     ]
-    newest = snap.commits[0]
+    newest = snap.commits[-1]
     assert newest.author_name == "Bob Example" and newest.parents == (snap.commits[1].sha,)
     assert newest.committed_at.utcoffset() is not None
     assert newest.committed_at.utcoffset().total_seconds() == -7 * 3600  # type: ignore[union-attr]
@@ -85,12 +85,12 @@ def test_renames_binary_files_and_deletions_are_recorded(make_repo: MakeRepo) ->
     )
     snap = mine_git_repo(repo)
     assert snap.repo.platform is Platform.GITHUB
-    move = {f.path: f for f in snap.commit_files if f.sha == snap.commits[0].sha}
+    move = {f.path: f for f in snap.commit_files if f.sha == snap.commits[1].sha}
     assert move["pkg/a.py"].change_kind is ChangeKind.RENAMED
     assert move["pkg/a.py"].old_path == "a.py"
     assert (move["pkg/a.py"].lines_added, move["pkg/a.py"].lines_removed) == (1, 0)
     assert move["blob.bin"].change_kind is ChangeKind.DELETED and move["blob.bin"].blob_id is None
-    added = {f.path: f for f in snap.commit_files if f.sha == snap.commits[1].sha}
+    added = {f.path: f for f in snap.commit_files if f.sha == snap.commits[0].sha}
     assert added["blob.bin"].lines_added is None  # binary: git gives no line counts
 
 
@@ -109,8 +109,8 @@ def test_hostile_commit_messages_cannot_forge_records(make_repo: MakeRepo) -> No
         )
     )
     assert len(snap.commits) == 2
-    assert snap.commits[1].message.startswith("subject\n\ncommit aaaa")
-    assert "<script>" in snap.commits[1].message
+    assert snap.commits[0].message.startswith("subject\n\ncommit aaaa")
+    assert "<script>" in snap.commits[0].message
     assert len(snap.commit_files) == 2
 
 
@@ -165,7 +165,7 @@ def test_a_signed_commit_is_marked_signed(make_repo: MakeRepo) -> None:
     ).stdout.strip()
     subprocess.run(["git", "-C", str(repo), "update-ref", "HEAD", sha], check=True)
     snap = mine_git_repo(repo)
-    assert [c.signed for c in snap.commits] == [True, False]
+    assert [c.signed for c in snap.commits] == [False, True]
 
 
 def test_a_bare_clone_gives_the_same_history_without_local_files(

@@ -34,6 +34,7 @@ from ptmscope.sources import card as card_module
 from ptmscope.sources import hub
 from ptmscope.sources.card import parse_card
 from ptmscope.sources.hub import HubSpec, is_hub_spec, mine_hub_repo, parse_hub_spec
+from ptmscope.store import Store
 
 ENDPOINT = "https://huggingface.co"
 NAME = "acme/tiny-bert"
@@ -386,6 +387,19 @@ def test_snapshot_metadata_is_json_serialisable(fake_hub: FakeHub, api: HfApi) -
     snapshot = mine_hub_repo(f"hf://{NAME}", api=api)
 
     assert json.loads(json.dumps(snapshot.repo.metadata)) == snapshot.repo.metadata
+
+
+def test_the_snapshot_round_trips_through_the_store(
+    fake_hub: FakeHub, api: HfApi, tmp_path: Path
+) -> None:
+    snapshot = mine_hub_repo(f"hf://{NAME}", api=api)
+
+    with Store(tmp_path / "ptmscope.duckdb") as store:
+        store.write_snapshot(snapshot)
+        assert store.get_repo(RID) == snapshot.repo
+        assert list(store.commits(RID)) == list(snapshot.commits)
+        assert list(store.files(RID)) == list(snapshot.files)
+        assert store.card(RID) == snapshot.card
 
 
 def test_a_revision_is_asked_for_and_recorded(fake_hub: FakeHub, api: HfApi) -> None:

@@ -126,7 +126,60 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
     ("an image on github is documentation", GH, "add figure", ["overview.png"], None,
      "external documentation", "file.doc_images"),
     ("README is external documentation", HF, "Update README.md", ["README.md"], None,
-     "external documentation", "file.documentation"),
+     "external documentation", "file.doc_pages"),
+    ("notebooks are external documentation", GH, "explain install",
+     ["notebooks/install.ipynb"], None, "external documentation", "file.documentation"),
+    # --- added after the independent labelling (tests/data/commits_independent.jsonl)
+    ("a README inside a config folder is documentation", GH, "Merge pull request #9 from a/b"
+     "\n\nexplain configs", ["configs/README.md"], None, "external documentation",
+     "file.doc_pages"),
+    ("a results page is documentation, not a result file", GH, "polish", ["docs/results.md"],
+     None, "external documentation", "file.doc_pages"),
+    ("super-squash is repository housekeeping", HF,
+     "Super-squash branch 'main' using huggingface_hub", ["model.safetensors", "config.json"],
+     None, "project metadata", "message.super_squash"),
+    ("upload-large-folder of mixed artefacts is sharing", HF,
+     "Add files using upload-large-folder tool",
+     ["model-00001-of-00003.safetensors", "config.json", "tokenizer.json"], None, "sharing",
+     "message.bulk_upload"),
+    ("a release named after the model is sharing", GH, "Release Mistral 7B",
+     ["README.md", "mistral/model.py"], None, "sharing", "message.release_named"),
+    ("a named release adding the weights stays model structure", GH, "release fine-tuned model",
+     ["weights/model.safetensors"], ["A"], "model structure", "file.weights"),
+    ("a conventional release commit is sharing", GH, "chore: release 0.9.0",
+     ["pyproject.toml", "CHANGELOG.md"], None, "sharing", "message.release"),
+    ("dependabot bumping a CI action is update dependency", GH,
+     "Bump actions/setup-node from 3 to 4", [".github/workflows/docs.yml"], None,
+     "update dependency", "message.dependency_bump"),
+    ("pre-commit autoupdate is update dependency", GH, "[pre-commit.ci] pre-commit autoupdate\n\n"
+     "updates: ruff v0.1.5 -> v0.1.6", [".pre-commit-config.yaml"], None, "update dependency",
+     "message.dependency_bump"),
+    ("conventional deps removal is remove dependency", GH, "chore(deps): drop unused scipy",
+     ["pyproject.toml"], None, "remove dependency", "message.dependency_bump"),
+    ("checkpoint links in the README are sharing on github", GH,
+     "Add download links for the 13B checkpoints", ["README.md"], None, "sharing",
+     "message.checkpoint_links"),
+    ("scores added to the README are validation", GH, "Add ARC and HellaSwag scores",
+     ["README.md"], None, "validation infrastructure", "message.reported_results"),
+    ("black formatting of code is unclassified", GH, "Reformat code with black",
+     ["src/model.py", "src/train.py"], None, UNCLASSIFIED, "message.code_style"),
+    ("wip over files of several kinds is unclassified", GH, "wip",
+     ["train.py", "model.py"], None, UNCLASSIFIED, "message.uninformative"),
+    ("a trainer checkpoint folder is training infrastructure", HF,
+     "Upload folder using huggingface_hub",
+     ["checkpoint-2000/optimizer.pt", "checkpoint-2000/model.safetensors"], None,
+     "training infrastructure", "message.bulk_upload"),
+    ("checkpoint folder files vote training", GH, "add step 500",
+     ["global_step500/mp_rank_00_model_states.pt"], None, "training infrastructure",
+     "file.training_checkpoint_dir"),
+    ("data-transforming code in a data folder is preprocessing", GH, "add converter",
+     ["data/convert_dolly.py"], None, "preprocessing", "file.data_processing"),
+    ("configuration code inside a model folder is parameter tuning", GH, "longer context",
+     ["model/config.py"], None, "parameter tuning", "file.config_code"),
+    ("distribution scripts are sharing", GH, "new mirror", ["download.sh"], None, "sharing",
+     "file.distribution"),
+    ("generated images in assets are output data", GH, "more", ["assets/generated/dog.png"],
+     None, "output data", "file.output_media"),
     # --- combination rules
     ("weights outweigh config and card", HF, "Upload model",
      ["model.safetensors", "config.json", "README.md"], None, "model structure",
@@ -186,7 +239,8 @@ def test_rule_cases(
 def test_every_registered_rule_is_exercised_by_a_case() -> None:
     exercised = {case[6] for case in CASES}
     missing = {r.id for r in RULES} - exercised - {"combine.file_weights",
-                                                    "combine.dependency_kind"}
+                                                    "combine.dependency_kind",
+                                                    "combine.packaging_metadata"}
     assert not missing, f"rules without a test case: {sorted(missing)}"
 
 
@@ -261,6 +315,41 @@ def test_dependency_kind(message: str, kinds: list[str], label: str) -> None:
     got = explain_commit(message, ["requirements.txt"], GH, change_kinds=kinds)
     assert got.label == label
     assert "combine.dependency_kind" in got.reason
+
+
+@pytest.mark.parametrize(
+    ("message", "files", "label"),
+    [
+        pytest.param("Update setup.py classifiers", ["setup.py"], "project metadata",
+                     id="classifiers are packaging metadata"),
+        pytest.param("Migrate to pyproject.toml", ["pyproject.toml", "setup.py"],
+                     "project metadata", id="packaging migration is metadata"),
+        pytest.param("add einops", ["setup.py"], "add dependency",
+                     id="a known package in setup.py is a dependency"),
+        pytest.param("relax protobuf pin", ["setup.py"], "update dependency",
+                     id="a pin is a dependency"),
+        pytest.param("Update setup.py", ["setup.py", "requirements.txt"], "update dependency",
+                     id="a requirements file is always a dependency"),
+    ],
+)
+def test_packaging_manifests_need_dependency_evidence(
+    message: str, files: list[str], label: str
+) -> None:
+    got = explain_commit(message, files, GH)
+    assert got.label == label
+    if label == "project metadata":
+        assert "combine.packaging_metadata" in got.reason
+
+
+def test_example_scripts_are_documentation_not_code_comments() -> None:
+    assert classify_commit("Fix typo in example", ["example_chat.py"], GH) == (
+        "external documentation")
+    assert classify_commit("Fix typo in comment", ["train.py"], GH) == "internal documentation"
+
+
+def test_vague_message_over_one_kind_of_file_keeps_the_file_label() -> None:
+    assert classify_commit("update", ["README.md"], HF) == "external documentation"
+    assert classify_commit("fix", ["config.json", "README.md"], HF) == UNCLASSIFIED
 
 
 def test_flash_attn_in_requirements_is_a_dependency_not_performance() -> None:
@@ -379,7 +468,7 @@ def _accuracy(rows: list[dict[str, object]], platform: str) -> float:
 @pytest.mark.parametrize(
     ("name", "minimum"),
     [("commits_dev.jsonl", 300), ("commits_holdout.jsonl", 100),
-     ("commits_holdout_hard.jsonl", 70)],
+     ("commits_holdout_hard.jsonl", 70), ("commits_independent.jsonl", 250)],
 )
 def test_data_sets_are_well_formed(name: str, minimum: int) -> None:
     rows = _load(name)
@@ -403,18 +492,42 @@ def test_dev_set_covers_every_label_on_both_platforms_together() -> None:
 @pytest.mark.parametrize(
     ("name", "platform", "threshold"),
     [
-        # measured 2026-11-25: dev 1.000 HF / 0.994 GitHub; holdout 1.000 / 0.948;
-        # hard holdout 1.000 / 0.816. Thresholds leave a little room, and guard regressions.
-        ("commits_dev.jsonl", HF, 0.97),
-        ("commits_dev.jsonl", GH, 0.97),
-        ("commits_holdout.jsonl", HF, 0.94),
-        ("commits_holdout.jsonl", GH, 0.92),
+        # measured 2026-11-25 before the independent labelling: dev 1.000 HF / 0.994 GitHub;
+        # holdout 1.000 / 0.948; hard holdout 1.000 / 0.816.
+        # after the rules were tuned on the independent set's failure categories: dev 1.000 /
+        # 0.995; holdout 1.000 / 0.966; hard holdout 0.974 / 0.868 (the one new HF miss is a
+        # label disagreement: "use flash_attention_2" in config.json is now read as
+        # performance). Thresholds leave a little room, and guard regressions.
+        ("commits_dev.jsonl", HF, 0.98),
+        ("commits_dev.jsonl", GH, 0.98),
+        ("commits_holdout.jsonl", HF, 0.96),
+        ("commits_holdout.jsonl", GH, 0.94),
         ("commits_holdout_hard.jsonl", HF, 0.94),
-        ("commits_holdout_hard.jsonl", GH, 0.78),
+        ("commits_holdout_hard.jsonl", GH, 0.84),
     ],
 )
 def test_accuracy_does_not_regress(name: str, platform: str, threshold: float) -> None:
     assert _accuracy(_load(name), platform) >= threshold
+
+
+@pytest.mark.parametrize(
+    ("platform", "phase1_floor", "current_floor"),
+    [
+        # commits_independent.jsonl was labelled by an independent labeller before reading the
+        # rules. Phase 1 (rules unseen by the labeller, set unseen by the rules): 0.902 HF
+        # (110/122) / 0.750 GitHub (120/160): the honest figure, and a hard floor.
+        # Phase 2 (rules then tuned on its failure categories, so no longer unseen): 1.000 /
+        # 0.963; the current floor guards that tuning.
+        (HF, 0.90, 0.97),
+        (GH, 0.75, 0.94),
+    ],
+)
+def test_independent_set_accuracy_floor(
+    platform: str, phase1_floor: float, current_floor: float
+) -> None:
+    accuracy = _accuracy(_load("commits_independent.jsonl"), platform)
+    assert accuracy >= phase1_floor, "below the honest phase-1 (unseen) figure"
+    assert accuracy >= current_floor
 
 
 # --- optional embedding stage --------------------------------------------------------------------
@@ -464,3 +577,21 @@ def test_embedding_stage_is_not_imported_by_default() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("uploadfers v1.2 syncmemorytypo\n0")), max_size=80))
+def test_message_prefilter_never_hides_a_rule(text: str) -> None:
+    from ptmscope.sync.ct_rules import ANY_MESSAGE_RULE, MESSAGE_RULES
+
+    any_rule = any(r.pattern is not None and r.pattern.search(text) for r in MESSAGE_RULES)
+    assert (ANY_MESSAGE_RULE.search(text) is not None) == any_rule
+
+
+def test_message_prefilter_agrees_on_the_dev_set() -> None:
+    from ptmscope.sync.ct_rules import ANY_MESSAGE_RULE, MESSAGE_RULES
+
+    for row in _load("commits_dev.jsonl"):
+        text = str(row["message"]).lower()
+        any_rule = any(r.pattern is not None and r.pattern.search(text) for r in MESSAGE_RULES)
+        assert (ANY_MESSAGE_RULE.search(text) is not None) == any_rule, text

@@ -88,3 +88,19 @@ def test_cached_classifier_labels_each_shape_once() -> None:
         assert cached("Upload", ["a"], "huggingface") == "sharing"
     cached("Upload", ["b"], "huggingface")
     assert len(calls) == 2 and cached.calls == 6 and cached.distinct == 2
+
+
+def test_timeline_shows_only_active_bins_and_caps_columns() -> None:
+    from ptmscope.sync import family_pattern
+    from ptmscope.sync.terminal import GLYPH_ALONE, GLYPH_IDLE, GLYPH_SHARED, timeline_rows
+
+    start = date(2023, 1, 2)
+    github = [start + timedelta(days=14 * b) for b in (0, 50, 51)]
+    variant = [start + timedelta(days=14 * b) for b in (0, 7, 51)]
+    fp = family_pattern(github, {"o/a": variant})
+    shown, rows = timeline_rows(fp)
+    assert shown == [0, 7, 50, 51]
+    assert rows[0] == ("GitHub", "█" + GLYPH_IDLE + "██")
+    assert rows[1] == ("o/a", GLYPH_SHARED + GLYPH_ALONE + GLYPH_IDLE + GLYPH_SHARED)
+    shown, rows = timeline_rows(fp, max_columns=2)
+    assert shown == [50, 51] and len(rows[1][1]) == 2

@@ -57,7 +57,7 @@ def timelines(draw: st.DrawFn) -> tuple[frozenset[int], dict[str, frozenset[int]
     return github, variants, gh_times, var_times
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(timelines())
 def test_binning_reproduces_the_generated_bins(tl: tuple) -> None:  # type: ignore[type-arg]
     github, variants, gh_times, var_times = tl
@@ -67,7 +67,7 @@ def test_binning_reproduces_the_generated_bins(tl: tuple) -> None:  # type: igno
     assert dict(binned.variants) == variants
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(timelines())
 def test_lag_rule(tl: tuple) -> None:  # type: ignore[type-arg]
     github, variants, gh_times, var_times = tl
@@ -79,7 +79,7 @@ def test_lag_rule(tl: tuple) -> None:  # type: ignore[type-arg]
     assert lag == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(timelines())
 def test_sync_type_rules(tl: tuple) -> None:  # type: ignore[type-arg]
     github, variants, gh_times, var_times = tl
@@ -96,7 +96,7 @@ def test_sync_type_rules(tl: tuple) -> None:  # type: ignore[type-arg]
         assert len(variants) >= 3
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(timelines())
 def test_intensity_rules(tl: tuple) -> None:  # type: ignore[type-arg]
     github, variants, gh_times, var_times = tl
@@ -113,7 +113,7 @@ def test_intensity_rules(tl: tuple) -> None:  # type: ignore[type-arg]
         assert result.sync_type in (SyncType.CS, SyncType.PS)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(timelines())
 def test_pattern_is_the_table_of_type_and_intensity(tl: tuple) -> None:  # type: ignore[type-arg]
     _, _, gh_times, var_times = tl
@@ -122,7 +122,7 @@ def test_pattern_is_the_table_of_type_and_intensity(tl: tuple) -> None:  # type:
     assert result.code == result.sync_type.value + result.intensity.value
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(timelines(), st.integers(-500, 500))
 def test_shifting_every_commit_by_whole_days_changes_nothing_but_t0(
     tl: tuple, days: int  # type: ignore[type-arg]
@@ -137,7 +137,7 @@ def test_shifting_every_commit_by_whole_days_changes_nothing_but_t0(
     assert b.t0 == a.t0 + shift
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(timelines())
 def test_renaming_and_reordering_variants_changes_nothing(tl: tuple) -> None:  # type: ignore[type-arg]
     _, _, gh_times, var_times = tl
@@ -148,7 +148,7 @@ def test_renaming_and_reordering_variants_changes_nothing(tl: tuple) -> None:  #
                                                              b.pattern)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(timelines())
 def test_switch_lags_count_platform_changes_and_fit_in_the_span(tl: tuple) -> None:  # type: ignore[type-arg]
     _, _, gh_times, var_times = tl

@@ -109,3 +109,13 @@ def test_duplicates_future_clocks_and_missing_upstream_are_reasons(tmp_path: Pat
         "dup_fam", "future_fam", "no_upstream", "ghost_model", "old_clock"}
     assert summary.patterns["Rare Synchronization"] == 1
     assert sum(summary.patterns.values()) == 1
+
+
+def test_the_demo_registry_runs_the_sync_analysis(store_path: Path) -> None:
+    from ptmscope.analyses import run_analyses
+
+    with Store(store_path) as store:
+        (summary,) = run_analyses(store, only=("sync",))
+        assert summary.name == "sync"
+        assert summary.counts["analysed"] == 1
+        assert any("Rare Synchronization 1" in line for line in summary.lines)

@@ -118,13 +118,13 @@ def audit_findings(audit: ModelAudit) -> list[Finding]:
     findings: list[Finding] = []
     for check, result in audit.results:
         first = result.evidence[0] if result.evidence else None
-        details: dict[str, Any] = {
-            "category": check.category.value,
-            "attribute": check.short,
-            "remedy": check.remedy,
-            "weight": check.weight,
-            "evidence": [evidence_json(e) for e in result.evidence],
-        }
+        # Kept small: 30 findings per model, 10,000s of models. Texts that only depend on the
+        # check (attribute name, why, weight) are in the registry under rule_id.
+        details: dict[str, Any] = {"category": check.category.value}
+        if result.evidence:
+            details["evidence"] = [evidence_json(e) for e in result.evidence]
+        if result.outcome in _SHORTFALLS:
+            details["remedy"] = check.remedy
         details.update(result.details)
         if check.id == "claims-valid" and audit.claims.rows:
             details["claims"] = [claim_json(r) for r in audit.claims.rows[:MAX_STORED_CLAIMS]]

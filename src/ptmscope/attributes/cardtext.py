@@ -16,7 +16,7 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -267,6 +267,7 @@ def parse_card(card: CardRecord) -> CardText:
                 has_code=any(in_code[index + 1 : stop]),
             )
         )
+    sections = _with_filled_subsections(sections)
     grouped: dict[str, list[Section]] = {}
     for section in sections:
         grouped.setdefault(section.key, []).append(section)
@@ -288,6 +289,23 @@ def parse_card(card: CardRecord) -> CardText:
         lower_body=body.lower(),
         section_keys=keyed,
     )
+
+
+def _with_filled_subsections(sections: list[Section]) -> list[Section]:
+    """Count a section as filled when one of its subsections is (``## Training Details`` often
+    holds only ``### Training Procedure``). One backwards pass with a stack of levels."""
+    out = list(sections)
+    # filled_below[i]: some deeper section after i, before the next one at i's level, is filled.
+    pending: list[tuple[int, bool]] = []  # (level, any filled seen at deeper levels)
+    for position in range(len(out) - 1, -1, -1):
+        section = out[position]
+        below = False
+        while pending and pending[-1][0] > section.level:
+            below = below or pending.pop()[1]
+        if below and not section.filled:
+            out[position] = replace(section, filled=True)
+        pending.append((section.level, out[position].filled or below))
+    return out
 
 
 def _line_starts(lines: list[str], start: int) -> tuple[int, ...]:

@@ -31,20 +31,20 @@ class GroupBy(StrEnum):
     LIBRARY = "library_name"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: pickles faster on the way back from workers
 class CorpusRow:
     """What the corpus view needs from one audit (small, so workers can return it cheaply).
 
     Attributes:
         repo_id: the model.
         groups: the model's value per :class:`GroupBy` key (``NO_TAG`` when unknown).
-        outcomes: outcome per check id.
+        outcomes: outcome value per check id (plain strings: cheap to pickle).
         claims: number of machine-parseable claim rows.
     """
 
     repo_id: str
     groups: Mapping[str, str]
-    outcomes: Mapping[str, Outcome]
+    outcomes: Mapping[str, str]
     claims: int
 
 
@@ -57,7 +57,7 @@ def corpus_row(audit: ModelAudit) -> CorpusRow:
             GroupBy.PIPELINE_TAG.value: audit.pipeline_tag or NO_TAG,
             GroupBy.LIBRARY.value: library if isinstance(library, str) and library else NO_TAG,
         },
-        outcomes={check.id: result.outcome for check, result in audit.results},
+        outcomes={check.id: result.outcome.value for check, result in audit.results},
         claims=len(audit.claims.parseable_rows),
     )
 
@@ -133,10 +133,10 @@ class CorpusView:
 def _shares(rows: Sequence[CorpusRow]) -> tuple[AttributeShare, ...]:
     out: list[AttributeShare] = []
     for check in CHECKS:
-        counts = {outcome: 0 for outcome in Outcome}
+        counts = {outcome.value: 0 for outcome in Outcome}
         for row in rows:
-            counts[row.outcomes.get(check.id, Outcome.NOT_AVAILABLE)] += 1
-        judged = sum(counts[o] for o in _JUDGED)
+            counts[row.outcomes.get(check.id, Outcome.NOT_AVAILABLE.value)] += 1
+        judged = sum(counts[o.value] for o in _JUDGED)
         missing = counts[Outcome.MISSING]
         out.append(
             AttributeShare(

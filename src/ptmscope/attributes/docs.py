@@ -36,8 +36,8 @@ listed as *unknown*. Weights: 3 essential, 2 important, 1 nice to have. A score 
 printed with the list of its missing and partial items, so it never hides them.
 
 Stored findings (`analysis = "attributes"`, `subject = repo id`, `rule_id = check id`)
-carry the outcome, the evidence, the remedy and the check's weight; a missing or partial
-item is stored at the check's severity, a present one as `info`.
+carry the outcome, the category, the evidence and (when not present) the remedy; a missing or
+partial item is stored at the check's severity, a present one as `info`.
 """
 
 

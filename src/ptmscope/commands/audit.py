@@ -121,25 +121,26 @@ def render_corpus(view: CorpusView) -> None:
     from rich.table import Table
 
     console.print(f"[bold]{view.models}[/] model(s) audited")
-    groups = list(view.by_group.items())[:_MAX_GROUP_COLUMNS]
+    # As many group columns as fit the terminal (the JSON output has every group).
+    fit = max(1, (console.width - 32) // 11)
+    groups = list(view.by_group.items())[: min(_MAX_GROUP_COLUMNS, fit)]
     table = Table(title=f"share of models missing each attribute (by {view.group_by})",
                   title_justify="left")
     table.add_column("attribute", no_wrap=True)
-    table.add_column("category", no_wrap=True)
-    table.add_column("all", justify="right")
+    table.add_column("all", justify="right", no_wrap=True, min_width=4)
     for name, shares in groups:
         count = shares[0].models if shares else 0
-        table.add_column(f"{escape(name, 24)}\n(n={count})", justify="right")
+        table.add_column(f"{escape(name, 14)}\nn={count}", justify="right", min_width=6)
     for index, overall in enumerate(view.attributes):
         cells = [f"{overall.share_missing:.0%}" if overall.judged else "[dim]n/a[/]"]
         for _, shares in groups:
             share = shares[index]
             cells.append(f"{share.share_missing:.0%}" if share.judged else "[dim]n/a[/]")
-        table.add_row(escape(overall.attribute, 50), overall.category, *cells)
+        table.add_row(overall.check_id, *cells)
     console.print(table)
-    if len(view.by_group) > _MAX_GROUP_COLUMNS:
-        console.print(f"[dim]{len(view.by_group) - _MAX_GROUP_COLUMNS} smaller group(s) "
-                      "not shown; --json has them all[/]")
+    if len(view.by_group) > len(groups):
+        console.print(f"[dim]{len(view.by_group) - len(groups)} more group(s) not shown "
+                      "(widen the terminal or use --json)[/]")
     claims = Table(title="machine-parseable performance claims (model-index) per task",
                    title_justify="left")
     for column in ("task", "models", "with claims", "share"):

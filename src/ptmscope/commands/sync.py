@@ -18,7 +18,6 @@ from ptmscope.commands._common import (
     RichProgress,
     console,
     open_store,
-    print_json,
 )
 from ptmscope.errors import NotInStoreError, UsageError
 
@@ -28,6 +27,15 @@ if TYPE_CHECKING:
 
 #: Version of the ``classify --json`` output shape (see report/schemas/classify.schema.json).
 CLASSIFY_SCHEMA_VERSION = "1.0"
+
+
+def write_json(payload: dict[str, Any]) -> None:
+    """Print an already JSON-ready payload (skips ``to_jsonable``'s walk: a 1,000-family
+    corpus payload has millions of values)."""
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def find_family(store: Store, text: str) -> FamilyRecord:
@@ -137,14 +145,14 @@ def register(app: typer.Typer) -> None:
             store.close()
         if family is not None:
             if json_out:
-                print_json(single_payload(reports[0]))
+                write_json(single_payload(reports[0]))
                 return
             for part in render_family(reports[0], console.width):
                 console.print(part)
             return
         summary = summarise(reports)
         if json_out:
-            print_json(corpus_payload(summary, reports))
+            write_json(corpus_payload(summary, reports))
             return
         for part in render_corpus(summary):
             console.print(part)
@@ -182,7 +190,7 @@ def register(app: typer.Typer) -> None:
         finally:
             store.close()
         if json_out:
-            print_json({"schema_version": CLASSIFY_SCHEMA_VERSION, "commits": rows})
+            write_json({"schema_version": CLASSIFY_SCHEMA_VERSION, "commits": rows})
             return
         table = Table(title=f"{len(rows)} commit(s)", title_justify="left")
         for col in ("repo", "commit", "subject", "label", "evidence / reason"):

@@ -163,19 +163,22 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Re-evaluate a model on local data and check the claims of its card.
 
-        Reads the card's model-index claims, runs the model (Transformers, CPU, safetensors
-        weights only) on the data, recomputes each claimed metric with a bootstrap 95%
-        confidence interval and gives a verdict per claim: consistent (within --tolerance
-        percentage points), discrepant, or not verifiable with the reason (no claim, metric
-        unknown, data missing, task unsupported, model does not load, unknown labels, empty
-        split, a value such as 95 for a fraction metric...). Results are stored as findings
-        (analysis perf) when the model is in the store. Exit code 1 when a claim is
-        discrepant. Needs the eval extra: pip install 'ptmscope\\[eval]'.
+        Runs the model (Transformers, CPU, safetensors weights only) on the
+        data, recomputes each metric the card's model-index claims, with a
+        bootstrap 95% confidence interval, and gives a verdict per claim:
+        consistent (within --tolerance percentage points), discrepant, or
+        not verifiable with the reason (no claim, metric unknown, data
+        missing, task unsupported, model does not load, unknown labels,
+        empty split, a value such as 95 for a fraction metric...).
+
+        Verdicts are stored as findings (analysis perf) when the model is in
+        the store. Exit code 1 when a claim is discrepant.
+        Needs the eval extra: pip install 'ptmscope\\[eval]'.
 
         Examples:
-            ptmscope verify ./models/sst2-tiny --data ./data/sst2.csv
-            ptmscope verify org/model --data ./glue_sst2 --split validation --limit 500
-            ptmscope verify org/model --data test.jsonl --tolerance 3 --json
+            ptmscope verify ./models/tiny --data ./data/test.csv
+            ptmscope verify org/model --data ./glue_sst2 --split validation
+            ptmscope verify org/model --data test.jsonl --limit 500 --json
         """
         from ptmscope.errors import MissingExtraError
         from ptmscope.perf.verify import (

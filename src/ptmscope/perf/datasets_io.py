@@ -17,8 +17,8 @@ Nothing is executed: ``datasets`` folders and files are data; dataset *scripts* 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,14 +134,27 @@ def _split_file(folder: Path, split: str) -> Path | None:
     return None
 
 
+@contextmanager
+def _offline() -> Iterator[None]:
+    """Force datasets and huggingface_hub offline for the duration (they read env at import)."""
+    import datasets.config
+    from huggingface_hub import constants
+
+    saved = (datasets.config.HF_HUB_OFFLINE, constants.HF_HUB_OFFLINE)
+    datasets.config.HF_HUB_OFFLINE = constants.HF_HUB_OFFLINE = True
+    try:
+        yield
+    finally:
+        datasets.config.HF_HUB_OFFLINE, constants.HF_HUB_OFFLINE = saved
+
+
 def _load_cached(name: str, config: str | None, split: str, limit: int | None) -> LoadedSplit:
     """Load ``name`` from the local Hugging Face cache, never downloading."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     try:
         import datasets
 
-        ds = datasets.load_dataset(name, config, split=split)
+        with _offline():
+            ds = datasets.load_dataset(name, config, split=split)
     except Exception as err:  # datasets raises many kinds; all mean "not usable here"
         raise EvaluationDataError(
             f"{name}: not a local path, and not loadable from the local Hugging Face cache "

@@ -14,6 +14,12 @@ and the bootstrap runs as a few numpy operations instead of ``B`` Python loops. 
 scikit-learn or scipy provide and that do not vectorise (MCC) loop over rows; those libraries
 are imported inside the function that needs them.
 
+``evaluate`` is deliberately not used to compute metrics: its metric modules are Python
+scripts fetched from the Hub and executed, which a supply-chain auditor should not do; the
+metrics it would provide here (accuracy, F1, precision, recall, SQuAD, seqeval, Spearman,
+Pearson, MCC) are implemented above or taken from scikit-learn / scipy, and tests check them
+against those libraries.
+
 Scales: ``fraction`` metrics lie in [0, 1] (accuracy, F1...), ``percent`` in [0, 100] (SQuAD's
 exact match and F1, as ``evaluate``'s ``squad`` metric reports them), ``correlation`` in
 [-1, 1]. Differences are reported in percentage points (correlation points times 100).

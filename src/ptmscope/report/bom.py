@@ -5,7 +5,8 @@ weight-file hashes, upstream repository, risk and attribute findings); it is the
 that reads the store or a file. ``render_bom(facts)`` is pure: it builds the BOM with
 ``cyclonedx-python-lib`` (metadata component of type ``machine-learning-model``, ``data``
 components for datasets, ``machine-learning-model`` components for base models, ``file``
-components with SHA-256 hashes, risk findings as ``vulnerabilities``) and adds the
+components with SHA-256 hashes, risk findings that report a risk as ``vulnerabilities``,
+every other finding as a ``ptmscope:<analysis>:<rule>`` property) and adds the
 ``modelCard`` object, which the library does not model yet, to the serialized JSON.
 
 Hashes come from the Git LFS pointer when there is one; otherwise the local file is hashed,
@@ -25,7 +26,7 @@ from typing import Any
 
 from ptmscope import __version__
 from ptmscope.errors import ReportError
-from ptmscope.records import Finding, Platform, RepoRecord
+from ptmscope.records import Finding, Outcome, Platform, RepoRecord, Severity
 from ptmscope.report.data import FileView, file_format
 from ptmscope.store import Store
 
@@ -258,7 +259,10 @@ def _add_tool(bom: Any) -> None:
 
 
 def _model_component(facts: BomFacts) -> Any:
-    from cyclonedx.factory.license import LicenseFactory
+    try:  # cyclonedx-python-lib >= 11; the older path still works but warns
+        from cyclonedx.contrib.license.factories import LicenseFactory
+    except ImportError:  # pragma: no cover - older cyclonedx-python-lib
+        from cyclonedx.factory.license import LicenseFactory
     from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
     from cyclonedx.model.component import Component, ComponentType
 
@@ -282,9 +286,10 @@ def _model_component(facts: BomFacts) -> Any:
     if repo.head:
         properties.append(Property(name=f"{NS}:head", value=repo.head))
     properties += [
-        Property(name=f"{NS}:{f.analysis}:{f.rule_id}", value=f.outcome.value)
-        for f in facts.findings if f.analysis != "risk"
-    ]
+        Property(name=f"{NS}:{f.analysis}:{f.rule_id}",
+                 value=f.outcome.value + (f" {f.path}" if f.path else ""))
+        for f in facts.findings if not is_vulnerability(f)
+    ][:_MAX_FINDING_PROPERTIES]
     return Component(
         type=ComponentType.MACHINE_LEARNING_MODEL,
         name=repo.name,
@@ -327,6 +332,16 @@ def _dependency_components(facts: BomFacts) -> list[Any]:
     return parts
 
 
+#: At most this many non-vulnerability findings are listed as properties.
+_MAX_FINDING_PROPERTIES = 200
+
+
+def is_vulnerability(finding: Finding) -> bool:
+    """A risk finding that reports a risk (not a note, a passed check or a scanner failure)."""
+    return (finding.analysis == "risk" and finding.severity is not Severity.INFO
+            and finding.outcome in (Outcome.MISSING, Outcome.PARTIAL))
+
+
 def _vulnerabilities(facts: BomFacts, model: Any) -> list[Any]:
     from cyclonedx.model.vulnerability import (
         BomTarget,
@@ -338,7 +353,7 @@ def _vulnerabilities(facts: BomFacts, model: Any) -> list[Any]:
 
     weight_paths = {w.path for w in facts.weights}
     out = []
-    for number, finding in enumerate(f for f in facts.findings if f.analysis == "risk"):
+    for number, finding in enumerate(f for f in facts.findings if is_vulnerability(f)):
         target_path = (finding.path or "").split(":", 1)[0]
         target = (_ref("file", target_path) if target_path in weight_paths
                   else str(model.bom_ref))

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import resources
 
-from ptmscope.records import SEVERITY_ORDER, Finding, Outcome
+from ptmscope.records import SEVERITY_ORDER, Finding, Outcome, Severity
 from ptmscope.report import plots
 from ptmscope.report.data import FamilyView, ModelView, ReportData, detail
 from ptmscope.report.markup import NA, badge, esc, human_size, number, script_json, table
@@ -160,10 +160,17 @@ def _overview(data: ReportData, figures: _Figures) -> str:
 
 
 def _severity_badges(findings: Sequence[Finding]) -> str:
+    """Badges counting findings per severity; info findings (passed checks, notes) only
+    when there is nothing worse, so they never drown a real problem."""
     counts = {s: 0 for s in SEVERITY_ORDER}
     for f in findings:
         counts[f.severity] += 1
-    return "".join(badge(f"{n} {s.value}", s.value) for s, n in counts.items() if n)
+    worse = [badge(f"{n} {s.value}", s.value) for s, n in counts.items()
+             if n and s is not Severity.INFO]
+    if worse:
+        return "".join(worse)
+    info = counts[Severity.INFO]
+    return badge(f"{info} info", "info") if info else ""
 
 
 def _model_index(models: Sequence[ModelView], ran: set[str]) -> str:
@@ -320,16 +327,29 @@ def evidence_text(value: object, limit: int = 160) -> str:
 
 
 def _risk_table(findings: Sequence[Finding]) -> str:
+    """Risks first; info findings (what was scanned and passed) folded away under them."""
     if not findings:
         return '<p class="none">No risk findings.</p>'
-    rows = [
-        [badge(f.severity.value, f.severity.value), esc(f.rule_id, 60), esc(f.path, 120),
-         esc(f.location, 60), esc(detail(f, "construct"), 80), esc(detail(f, "format"), 30),
-         esc(f.message, 200), esc(detail(f, "why"), 200)]
-        for f in findings[:MAX_FINDING_ROWS]
-    ]
-    return (table(["severity", "rule", "file", "where", "construct", "format", "finding",
-                   "why it matters"], rows, cls="findings") + _more(findings, MAX_FINDING_ROWS))
+    headers = ["severity", "rule", "file", "where", "construct", "format", "finding",
+               "why it matters"]
+
+    def rows(found: Sequence[Finding]) -> list[list[str]]:
+        return [
+            [badge(f.severity.value, f.severity.value), esc(f.rule_id, 60), esc(f.path, 120),
+             esc(f.location, 60), esc(detail(f, "construct"), 80),
+             esc(detail(f, "format"), 30), esc(f.message, 200), esc(detail(f, "why"), 200)]
+            for f in found[:MAX_FINDING_ROWS]
+        ]
+
+    risks = [f for f in findings if f.severity is not Severity.INFO]
+    info = [f for f in findings if f.severity is Severity.INFO]
+    out = (table(headers, rows(risks), cls="findings") + _more(risks, MAX_FINDING_ROWS)
+           if risks else '<p class="none">No risk found (only informational findings).</p>')
+    if info:
+        out += (f"<details><summary>{len(info)} informational</summary>"
+                + table(headers, rows(info), cls="findings") + _more(info, MAX_FINDING_ROWS)
+                + "</details>")
+    return out
 
 
 def _perf_table(findings: Sequence[Finding]) -> str:
@@ -337,13 +357,33 @@ def _perf_table(findings: Sequence[Finding]) -> str:
         return '<p class="note">No claim checks (no claims found, or perf has not run).</p>'
     rows = [
         [esc(f.rule_id, 60), badge(f.outcome.value, f.outcome.value),
-         esc(detail(f, "claimed"), 40), esc(detail(f, "measured"), 40),
-         esc(detail(f, "diff_pp"), 20), esc(detail(f, "ci"), 40),
-         esc(detail(f, "verdict"), 40), esc(f.message, 200)]
+         _value(detail(f, "claimed")), _value(detail(f, "measured")),
+         _value(detail(f, "diff_pp", "difference_pp")), _interval(f),
+         esc(detail(f, "verdict", "status"), 40), esc(f.message, 200)]
         for f in findings[:MAX_FINDING_ROWS]
     ]
     return (table(["check", "outcome", "claimed", "measured", "diff (pp)", "CI", "verdict",
-                   "finding"], rows) + _more(findings, MAX_FINDING_ROWS))
+                   "finding"], rows, cls="findings") + _more(findings, MAX_FINDING_ROWS))
+
+
+def _value(value: object) -> str:
+    """A measured or claimed number, rounded for reading (other values as text)."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return esc(value, 40)
+
+
+def _interval(f: Finding) -> str:
+    """The confidence interval: ``details["ci"]`` or ``ci_low``/``ci_high``."""
+    given = detail(f, "ci")
+    if given is not None:
+        if isinstance(given, list | tuple) and len(given) == 2:
+            return f"[{_value(given[0])}, {_value(given[1])}]"
+        return esc(given, 40)
+    low, high = detail(f, "ci_low"), detail(f, "ci_high")
+    if low is None and high is None:
+        return NA
+    return f"[{_value(low)}, {_value(high)}]"
 
 
 def _generic_table(findings: Sequence[Finding]) -> str:

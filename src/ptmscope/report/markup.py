@@ -43,6 +43,22 @@ def esc(value: Any, limit: int = DEFAULT_LIMIT) -> str:
     return html.escape(clip(str(value), limit), quote=True)
 
 
+def plot_text(value: Any, limit: int = DEFAULT_LIMIT) -> str:
+    """Hostile text for a Plotly figure (and safe in HTML element content too).
+
+    Plotly reads a few HTML-like tags in text; it splits on ``<`` before decoding the
+    entities ``&lt; &gt; &amp;``, so escaping those three shows the text literally and never
+    builds a tag. It does not decode ``&quot;``, so quotes are left as they are (this text
+    must therefore not go into an HTML attribute: use ``esc`` there).
+
+    >>> plot_text('"<b>x</b>"')
+    '"&lt;b&gt;x&lt;/b&gt;"'
+    """
+    if value is None or value == "":
+        return NA
+    return html.escape(clip(str(value), limit), quote=False)
+
+
 def script_json(payload: Any) -> str:
     """``payload`` as compact JSON that is safe inside ``<script type="application/json">``."""
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)

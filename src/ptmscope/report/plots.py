@@ -6,8 +6,9 @@ Figures are plain ``{"data": [...], "layout": {...}}`` dicts that the page hands
 readable HTML table of the same numbers, shown when JavaScript is off.
 
 Plotly interprets a few HTML-like tags in text (``<b>``, ``<a href>``...), so every hostile
-string placed in a figure is escaped with ``markup.esc`` first: Plotly shows the entities as
-the literal characters and never builds elements from them.
+string placed in a figure goes through ``markup.plot_text`` first: Plotly shows the entities
+as the literal characters and never builds elements from them. The same text is safe in the
+fallback tables' cells; the one attribute (a cell's ``title``) uses ``markup.esc``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ptmscope.report.data import (
     FamilyView,
     Overview,
 )
-from ptmscope.report.markup import esc, table
+from ptmscope.report.markup import esc, plot_text, table
 
 #: Colours of the 15 change types of sync-spec.md (plus ``unclassified``).
 CHANGE_TYPE_COLOURS: dict[str, str] = {
@@ -113,7 +114,7 @@ def severity_plot(overview: Overview) -> Plot | None:
     ]
     fallback = table(
         ["analysis", *(s.value for s in SEVERITY_ORDER)],
-        [[esc(a), *(str(counts.get((a, s.value), 0)) for s in SEVERITY_ORDER)]
+        [[plot_text(a), *(str(counts.get((a, s.value), 0)) for s in SEVERITY_ORDER)]
          for a in analyses],
     )
     figure = {"data": traces, "layout": _layout(
@@ -133,9 +134,9 @@ def timeline_plot(family: FamilyView) -> Plot | None:
     for label, row in zip(labels, family.rows, strict=True):
         for cell in row.cells:
             start = t0 + timedelta(days=cell.bin * BIN_DAYS)
-            kinds = ", ".join(f"{esc(k, 40)} {n}" for k, n in cell.type_counts[:4])
+            kinds = ", ".join(f"{plot_text(k, 40)} {n}" for k, n in cell.type_counts[:4])
             hover = (f"{label}<br>bin {cell.bin} from {start.isoformat()}<br>"
-                     f"{cell.commits} commit(s): {kinds}<br>first: {esc(cell.sample, 80)}")
+                     f"{cell.commits} commit(s): {kinds}<br>first: {plot_text(cell.sample, 80)}")
             group = points[cell.change_type]
             group["x"].append(start.isoformat())
             group["y"].append(label)
@@ -143,7 +144,7 @@ def timeline_plot(family: FamilyView) -> Plot | None:
             group["size"].append(min(24, 9 + 3 * cell.commits))
     traces = [
         {
-            "type": "scatter", "mode": "markers", "name": esc(kind, 40),
+            "type": "scatter", "mode": "markers", "name": plot_text(kind, 40),
             "x": pts["x"], "y": pts["y"], "text": pts["text"], "hoverinfo": "text",
             "marker": {"symbol": "square", "color": colour_of(kind), "size": pts["size"],
                        "line": {"width": 0.5, "color": "#333"}},
@@ -166,7 +167,7 @@ def _unique_labels(raw: list[str]) -> list[str]:
     """Escaped, clipped row labels, made unique (clipping may collide)."""
     out: list[str] = []
     for text in raw:
-        label = esc(text, 48)
+        label = plot_text(text, 48)
         while label in out:
             label += "′"
         out.append(label)
@@ -198,7 +199,7 @@ def pattern_plot(corpus: CorpusView) -> Plot | None:
     """How many families follow each synchronization pattern."""
     if not corpus.pattern_counts:
         return None
-    names = [esc(p, 60) for p, _ in corpus.pattern_counts]
+    names = [plot_text(p, 60) for p, _ in corpus.pattern_counts]
     values = [n for _, n in corpus.pattern_counts]
     figure = {"data": [{"type": "bar", "x": values, "y": names, "orientation": "h",
                         "marker": {"color": "#4e79a7"}}],
@@ -221,7 +222,7 @@ def pattern_maturity_plot(corpus: CorpusView) -> Plot | None:
     patterns = sorted({p for _, p, _ in corpus.pattern_by_maturity})
     counts = {(m, p): n for m, p, n in corpus.pattern_by_maturity}
     traces = [
-        {"type": "bar", "name": esc(p, 60), "x": [esc(m, 30) for m in maturities],
+        {"type": "bar", "name": plot_text(p, 60), "x": [plot_text(m, 30) for m in maturities],
          "y": [counts.get((m, p), 0) for m in maturities]}
         for p in patterns
     ]
@@ -229,8 +230,8 @@ def pattern_maturity_plot(corpus: CorpusView) -> Plot | None:
         "Pattern by family maturity", 340, barmode="stack",
         yaxis={"title": {"text": "families"}})}
     fallback = table(
-        ["maturity", *(esc(p, 60) for p in patterns)],
-        [[esc(m, 30), *(str(counts.get((m, p), 0)) for p in patterns)] for m in maturities],
+        ["maturity", *(plot_text(p, 60) for p in patterns)],
+        [[plot_text(m, 30), *(str(counts.get((m, p), 0)) for p in patterns)] for m in maturities],
     )
     return Plot("Pattern by maturity", figure, fallback)
 
@@ -250,7 +251,7 @@ def change_type_plot(corpus: CorpusView) -> Plot | None:
         return round(100.0 * counts.get((platform, kind), 0) / totals[platform], 1)
 
     traces = [
-        {"type": "bar", "name": _platform_label(p), "x": [esc(k, 40) for k in kinds],
+        {"type": "bar", "name": _platform_label(p), "x": [plot_text(k, 40) for k in kinds],
          "y": [share(p, k) for k in kinds],
          "marker": {"color": "#24292f" if p == Platform.GITHUB.value else "#ff9d00"}}
         for p in platforms
@@ -263,13 +264,14 @@ def change_type_plot(corpus: CorpusView) -> Plot | None:
                 "yanchor": "bottom"})}
     fallback = table(
         ["change type", *(f"{_platform_label(p)} % (n={totals[p]})" for p in platforms)],
-        [[esc(k, 40), *(f"{share(p, k):.1f}" for p in platforms)] for k in kinds],
+        [[plot_text(k, 40), *(f"{share(p, k):.1f}" for p in platforms)] for k in kinds],
     )
     return Plot("Change types", figure, fallback)
 
 
 def _platform_label(platform: str) -> str:
-    return {"github": "GitHub", "huggingface": "Hugging Face"}.get(platform, esc(platform, 20))
+    names = {"github": "GitHub", "huggingface": "Hugging Face"}
+    return names.get(platform, plot_text(platform, 20))
 
 
 def missing_heatmap(corpus: CorpusView) -> Plot | None:
@@ -277,8 +279,8 @@ def missing_heatmap(corpus: CorpusView) -> Plot | None:
     grid = corpus.missing_by_task
     if not grid.tasks:
         return None
-    tasks = [esc(t, 40) for t in grid.tasks]
-    attributes = [esc(a, 40) for a in grid.attributes]
+    tasks = [plot_text(t, 40) for t in grid.tasks]
+    attributes = [plot_text(a, 40) for a in grid.attributes]
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     for missing_row, total_row in zip(grid.missing, grid.total, strict=True):
@@ -295,9 +297,11 @@ def missing_heatmap(corpus: CorpusView) -> Plot | None:
         "Missing attributes by task (% of models)", 200 + 40 * len(tasks),
         margin={"l": 180, "r": 20, "t": 40, "b": 130},
         xaxis={"tickangle": -35, "automargin": True}, yaxis={"automargin": True})}
+    # transposed: attributes are many and tasks few, so the table stays narrow
     fallback = table(
-        ["task", *attributes],
-        [[task, *(f"{m}/{t}" if t else "–" for m, t in zip(mr, tr, strict=True))]
-         for task, mr, tr in zip(tasks, grid.missing, grid.total, strict=True)],
+        ["attribute", *(f"{task} (missing/checked)" for task in tasks)],
+        [[attribute, *(f"{grid.missing[i][j]}/{grid.total[i][j]}" if grid.total[i][j] else "–"
+                       for i in range(len(tasks)))]
+         for j, attribute in enumerate(attributes)],
     )
     return Plot("Missing attributes", figure, fallback)

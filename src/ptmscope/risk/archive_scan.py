@@ -13,6 +13,7 @@ import gzip
 import io
 import lzma
 import tarfile
+import zlib
 from typing import Any, BinaryIO, ClassVar
 
 from ptmscope.records import Severity
@@ -224,6 +225,20 @@ class SevenZipScanner(Scanner):
         return result
 
 
+SNIFF = 4096
+
+
+def _is_zlib(head: bytes) -> bool:
+    """A zlib header (CMF/FLG check) whose first bytes really inflate."""
+    if len(head) < 8 or head[0] != 0x78 or (head[0] * 256 + head[1]) % 31:
+        return False
+    try:
+        zlib.decompressobj().decompress(head, 64)
+    except zlib.error:
+        return False
+    return True
+
+
 _COMPRESSED: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"),
 )
@@ -233,35 +248,47 @@ class CompressedScanner(Scanner):
     """gzip / bzip2 / xz single streams: the decompressed content is scanned by content."""
 
     id: ClassVar[str] = "compressed"
-    formats: ClassVar[tuple[str, ...]] = ("gzip", "bzip2", "xz")
+    formats: ClassVar[tuple[str, ...]] = ("gzip", "bzip2", "xz", "zlib")
     description: ClassVar[str] = (
-        "gzip, bzip2 and xz streams (tar.gz, compressed pickles): inflated lazily under a "
-        "bound, then dispatched by content"
+        "gzip, bzip2, xz and zlib streams (tar.gz, compressed pickles and joblib files): "
+        "inflated lazily under a bound, then dispatched by content"
     )
     rules: ClassVar[tuple[Rule, ...]] = RULES
 
     @classmethod
     def sniff(cls, head: bytes, name: str) -> bool:
-        """gzip, bzip2 or xz magic."""
-        return any(head.startswith(m) for m, _ in _COMPRESSED) and not (
-            head.startswith(b"BZh") and (len(head) < 4 or not head[3:4].isdigit()))
+        """gzip, bzip2 or xz magic, or a zlib stream (joblib's ``compress=``) that inflates."""
+        if head.startswith(b"BZh"):
+            return len(head) > 3 and head[3:4].isdigit()
+        return any(head.startswith(m) for m, _ in _COMPRESSED) or _is_zlib(head)
 
     def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
         """Dispatch the decompressed stream as ``file:<decompressed>``."""
-        head = stream.read(6)
+        head = stream.read(SNIFF)
         stream.seek(0)
-        kind = next(k for m, k in _COMPRESSED if head.startswith(m))
-        inner: Any = (gzip.GzipFile(fileobj=stream, mode="rb") if kind == "gzip"
-                      else bz2.BZ2File(stream, mode="rb") if kind == "bzip2"
-                      else lzma.LZMAFile(stream, mode="rb"))  # noqa: SIM115
+        kind = next((k for m, k in _COMPRESSED if head.startswith(m)), "zlib")
+        inner: Any
+        if kind == "zlib":
+            from ptmscope.risk.zip_scan import _Counter, _Inflate, _Window
+
+            stream.seek(0, 2)
+            size = stream.tell()
+            stream.seek(0)
+            inner = _Inflate(_Window(stream, 0, size, _Counter()), -1, wbits=15)
+        else:
+            inner = (gzip.GzipFile(fileobj=stream, mode="rb") if kind == "gzip"
+                     else bz2.BZ2File(stream, mode="rb") if kind == "bzip2"
+                     else lzma.LZMAFile(stream, mode="rb"))  # noqa: SIM115
         result = ScanResult(scanned=[ctx.path])
         bounded = _Bounded(inner, MAX_MEMBER_BYTES)
         try:
             if ctx.dispatch is not None:
                 result.merge(ctx.dispatch(bounded,  # type: ignore[arg-type]
                                           ctx.member(f"<{kind}-decompressed>")))
-        except (OSError, EOFError, lzma.LZMAError) as err:
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
             result.inconclusive.append(Inconclusive(ctx.path, f"{kind} stream broken: {err}"))
+        finally:
+            inner.close()  # the caller's stream stays open
         if bounded.overflow:
             _issue(result, "ARCHIVE-LIMIT", Severity.HIGH, kind,
                    f"decompresses past the {MAX_MEMBER_BYTES}-byte bound", "decompression bomb",

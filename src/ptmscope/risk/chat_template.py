@@ -125,9 +125,8 @@ def code_regions(template: str) -> tuple[list[tuple[str, int]], list[str]]:
         kind = m.group(0)
         closer = {"{{": "}}", "{%": "%}", "{#": "#}"}[kind]
         end = _find_closer(template, m.end(), closer)
-        if end < 0:
+        if end < 0:  # Jinja refuses to compile this, so the tail cannot run: not tokenized
             problems.append(f"unclosed {kind} at offset {m.start()}")
-            regions.append((template[m.end():], m.end()))
             return regions, problems
         if kind != "{#":
             body = template[m.end():end].strip("-+ \t\r\n")
@@ -238,13 +237,12 @@ def _check_name(tok: Token, is_attr: bool, nxt: Token | None) -> list[_Hit]:
 
 def _check_string(tok: Token, prev: Token | None, prev2: Token | None) -> list[_Hit]:
     value = tok.value
-    for candidate in (value, value[::-1]):
-        m = _DUNDER.search(candidate)
-        if m:
-            how = "" if candidate is value else " (reversed)"
-            return [_Hit(Severity.CRITICAL, m.group(0),
-                         f"string literal names Python internal {m.group(0)!r}{how}",
-                         tok.offset)]
+    matches = [(m.group(0), how) for candidate, how in ((value, ""), (value[::-1], " (reversed)"))
+               if (m := _DUNDER.search(candidate))]
+    if matches:
+        name, how = min(matches, key=lambda m: m[0] not in ESCAPE_DUNDERS)
+        return [_Hit(Severity.CRITICAL, name, f"string literal names Python internal {name!r}{how}",
+                     tok.offset)]
     after_attr = prev2 is not None and prev2.value == "attr" and prev is not None \
         and prev.value == "("
     if after_attr and value.startswith("_"):
@@ -331,11 +329,16 @@ def templates_from_config(config: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _is_jinja_text(head: bytes) -> bool:
-    if b"\x00" in head:
+#: Documents that quote templates rather than being one (the name is only a hint, used to
+#: avoid treating a model card's examples as a template).
+_DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".py", ".ipynb")
+
+
+def _is_jinja_text(head: bytes, base: str) -> bool:
+    if b"\x00" in head or base.endswith(_DOCUMENT_SUFFIXES):
         return False
-    return (b"{%" in head or b"{{" in head) and any(
-        w in head for w in (b"message", b"bos_token", b"eos_token", b"role", b"content"))
+    return b"{%" in head and b"%}" in head and any(
+        w in head for w in (b"messages", b"bos_token", b"eos_token", b"add_generation_prompt"))
 
 
 class ChatTemplateScanner(Scanner):
@@ -360,7 +363,7 @@ class ChatTemplateScanner(Scanner):
                 "tokenizer_config.json", "chat_template.json", "processor_config.json")
         if base.endswith((".jinja", ".jinja2", ".j2")):
             return b"\x00" not in head
-        return _is_jinja_text(head)
+        return _is_jinja_text(head, base)
 
     def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
         """Read the file (bounded), find its templates, check each."""

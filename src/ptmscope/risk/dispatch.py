@@ -29,6 +29,8 @@ from ptmscope.risk.registry import LoadedScanners, load_scanners
 
 #: Container nesting depth (a member of a member of ... ) the dispatcher follows.
 MAX_DEPTH = 8
+#: Files up to this size are read into memory in one read.
+SMALL_FILE = 1024 * 1024
 #: Folders never descended into (git internals are not model files).
 SKIP_DIRS = frozenset({".git", "__pycache__", ".hg", ".svn"})
 
@@ -65,7 +67,8 @@ class Dispatcher:
 
     def scan_stream(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
         """Detect ``stream``'s format by content and scan it (never raises)."""
-        ctx = replace(ctx, dispatch=self.scan_stream)
+        if ctx.dispatch is None:
+            ctx = replace(ctx, dispatch=self.scan_stream)
         if ctx.depth > self.max_depth:
             return _with_path(ScanResult(
                 issues=[RiskIssue("SCAN-NESTING-DEPTH", Severity.HIGH, f"depth {ctx.depth}",
@@ -101,10 +104,17 @@ class Dispatcher:
     def scan_file(self, path: Path, display: str, folder: str | None = None) -> ScanResult:
         """Open ``path`` read-only and scan it as ``display``."""
         try:
-            size = path.stat().st_size
-            with path.open("rb") as fh:
+            with open(path, "rb") as fh:  # builtin open: cheaper per file than Path.open
+                size = os.fstat(fh.fileno()).st_size
+                if size <= SMALL_FILE:  # one read instead of a head read plus a full read
+                    data = fh.read(size + 1)
+                    result = self.scan_stream(io.BytesIO(data),
+                                              ScanContext(display, 0, folder, size))
+                    result.bytes_read = len(data)
+                    return result
                 counted = _CountingReader(fh)
-                result = self.scan_stream(counted, ScanContext(display, 0, folder, size))  # type: ignore[arg-type]
+                result = self.scan_stream(counted,  # type: ignore[arg-type]
+                                          ScanContext(display, 0, folder, size))
                 result.bytes_read = counted.count  # what really came off the disk
                 return result
         except OSError as err:
@@ -145,10 +155,19 @@ class _CountingReader(io.RawIOBase):
     def name(self) -> str:
         return str(getattr(self.raw, "name", ""))
 
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def add_mapped(self, nbytes: int) -> None:
+        """Count bytes a scanner read through a memory map of this file."""
+        self.count += nbytes
+
 
 def _with_path(result: ScanResult, path: str) -> ScanResult:
     """Fill the path of issues a scanner left empty."""
-    result.issues = [i if i.path else replace(i, path=path) for i in result.issues]
+    result.issues = [i if i.path else RiskIssue(i.rule_id, i.severity, i.construct, i.message,
+                                                i.why, i.location, i.format, path)
+                     for i in result.issues]
     return result
 
 

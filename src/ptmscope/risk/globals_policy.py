@@ -29,6 +29,7 @@ from ptmscope.records import Severity
 #: (the same table ``pickle`` applies with ``fix_imports=True``), plus OS aliases of ``os``.
 MODULE_ALIASES: dict[str, str] = {
     "__builtin__": "builtins",
+    "__builtins__": "builtins",
     "copy_reg": "copyreg",
     "cPickle": "pickle",
     "_pickle": "pickle",
@@ -78,11 +79,19 @@ ALLOWED: tuple[str, ...] = (
     "torch:preserve_format", "torch:per_tensor_affine", "torch:per_channel_affine",
     "torch:per_tensor_symmetric", "torch:per_channel_symmetric", "torch:strided",
     "torch:sparse_coo", "torch:sparse_csr", "torch:_mkldnn",
+    # ... and the rest of torch's own weights_only allowlist (torch/_weights_only_unpickler.py)
+    "torch.serialization:_get_layout", "torch:bits*", "torch:*Tensor", "torch.cuda:*Tensor",
+    "torch.cuda:*Storage", "torch.sparse:*Tensor", "torch.cuda.sparse:*Tensor",
+    "torch:per_channel_affine_float_qparams",
+    "torch._utils:_rebuild_device_tensor_from_cpu_tensor",
     # NumPy arrays, dtypes and scalars
     "numpy.core.multiarray:_reconstruct", "numpy._core.multiarray:_reconstruct",
     "numpy.core.multiarray:scalar", "numpy._core.multiarray:scalar", "numpy:ndarray",
     "numpy:dtype", "numpy.dtypes:*DType", "numpy:core", "numpy.core.numeric:_frombuffer",
     "numpy._core.numeric:_frombuffer",
+    # TorchScript archives: list builders, and classes compiled from the archive's code/
+    # (``__torch__.*`` is resolved by torch.jit.load, not imported; code/ is reported apart)
+    "torch.jit._pickle:build_*", "torch.jit._pickle:restore_type_tag",
     # joblib's array wrappers (the array data follows them in the stream)
     "joblib.numpy_pickle:NumpyArrayWrapper", "joblib.numpy_pickle_compat:NDArrayWrapper",
     "sklearn.externals.joblib.numpy_pickle:NumpyArrayWrapper",
@@ -244,6 +253,11 @@ def _deny_group(module: str, name: str) -> DenyGroup | None:
 
 
 def _allowed(module: str, name: str) -> bool:
+    """Exact allowlist match; a dotted name (an attribute path) is never allowlisted."""
+    if "." in name:
+        return False
+    if module == "__torch__" or module.startswith("__torch__."):
+        return True
     return any(
         module == pat_module and fnmatchcase(name, pat_name) for pat_module, pat_name in _ALLOW
     )
@@ -264,12 +278,17 @@ def classify(module: str, name: str) -> Verdict:
     """
     module = canonical_module(module)
     full = f"{module}.{name}" if name else module
+    if _allowed(module, name):
+        return Verdict("safe", Severity.INFO, full)
     parts = full.split(".")
     worst: tuple[DenyGroup, str] | None = None
-    # try every split point: modules parts[k:j], attribute path parts[j:]
+    # try every split point: modules parts[k:j], attribute path parts[j:]. Inner segments
+    # (k > 0) are attributes of another module: ``x.os`` is very likely ``import os``, but
+    # ``torch.jit._pickle`` is torch's own module, so aliases apply to the leading one only.
     for k in range(len(parts) - 1):
         for j in range(k + 1, len(parts)):
-            mod = canonical_module(".".join(parts[k:j]))
+            mod = ".".join(parts[k:j])
+            mod = canonical_module(mod) if k == 0 else mod
             attr = ".".join(parts[j:])
             group = _deny_group(mod, attr)
             worse = worst is None or (group is not None and
@@ -279,6 +298,4 @@ def classify(module: str, name: str) -> Verdict:
     if worst is not None:
         group, resolved = worst
         return Verdict("dangerous", group.severity, resolved, group.category, group.why)
-    if _allowed(module, name):
-        return Verdict("safe", Severity.INFO, full)
     return Verdict("unknown", Severity.MEDIUM, full, "unknown callable", UNKNOWN_WHY)

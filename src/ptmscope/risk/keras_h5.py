@@ -9,6 +9,7 @@ HDF5 files without ``model_config`` are plain data files: recorded as passed, no
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any, BinaryIO, ClassVar
 
@@ -47,6 +48,8 @@ class KerasH5Scanner(Scanner):
 
         result = ScanResult(scanned=[ctx.path])
         stream.seek(0)
+        if ctx.size is not None:
+            stream = _SizedStream(stream, ctx.size)  # type: ignore[assignment]
         try:
             with h5py.File(stream, "r") as h5:
                 for attr in CONFIG_ATTRIBUTES:
@@ -95,6 +98,35 @@ class KerasH5Scanner(Scanner):
         result.issues.extend(issues)
         if stopped:
             result.inconclusive.append(Inconclusive(where, stopped))
+
+
+class _SizedStream(io.RawIOBase):
+    """A stream whose size is known, so h5py can seek from the end even when the underlying
+    stream (an inflating archive member) cannot."""
+
+    def __init__(self, base: BinaryIO, size: int) -> None:
+        super().__init__()
+        self.base = base
+        self.size = size
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.base.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            return self.base.seek(self.size + offset)
+        return self.base.seek(offset, whence)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.base.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _as_text(value: Any) -> str | None:

@@ -20,7 +20,10 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import io
+import mmap
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar
@@ -36,6 +39,10 @@ MAX_STACK = 4_000_000
 MAX_MEMO = 2_000_000
 #: How deep pickles hidden inside pickles are followed.
 MAX_NESTED_DEPTH = 6
+#: Strings longer than this are copied only when their head may hide a pickle.
+BIG_STRING = 1 << 20
+#: Pickles bigger than this are memory-mapped instead of read (when the stream is a file).
+MMAP_ABOVE = 64 * 1024 * 1024
 #: Strings shorter than this are not checked for hidden pickles.
 MIN_NESTED_LEN = 12
 #: Pickles after the first one in a stream that are followed (legacy torch has 5).
@@ -76,7 +83,11 @@ RULES: tuple[Rule, ...] = (
          "loader.", "Check what reads the trailing bytes.", Severity.LOW),
 )
 
-_MARK = object()
+_INT4 = struct.Struct("<i")
+_UINT2 = struct.Struct("<H")
+_LEN_WIDTH = {0x54: 4, 0x55: 1, 0x42: 4, 0x43: 1, 0x8D: 8, 0x8E: 8, 0x96: 8}
+_EXT_WIDTH = {0x82: 1, 0x83: 2, 0x84: 4}
+_CONSTANTS: dict[int, Any] = {0x88: True, 0x89: False, 0x29: ()}
 _MISSING = object()  # a memo key that was never stored
 
 
@@ -114,6 +125,7 @@ class WalkEvents:
     end: int = 0  # offset after STOP (or where the walk stopped)
     complete: bool = False  # reached STOP
     ops: int = 0
+    skipped: int = 0  # bytes of big strings stepped over without being read
 
 
 class _Stop(Exception):
@@ -132,6 +144,12 @@ def looks_like_pickle(data: bytes) -> bool:
     if data[0] == 0x80 and data[1] <= 5:
         return True
     return data[0] in _PROTO0_START and data.rstrip()[-1:] == b"." and b"\n" in data[:512]
+
+
+def _maybe_hidden(head: bytes) -> bool:
+    """Could a string starting with ``head`` hide a pickle or zip (raw, base64 or hex)?"""
+    return looks_like_pickle(head + b"\n.") or head[:4] == b"PK\x03\x04" or \
+        head[:1] in b"gYKXfUo" or head[:2] in (b"80", b"63", b"28", b"5d", b"7d", b"50")
 
 
 def _decode_hidden(raw: bytes) -> tuple[bytes, str] | None:
@@ -210,6 +228,17 @@ class _Walker:
         del self.stack[k:]
         return items
 
+    def string_at(self, start: int, n: int, at: int, is_bytes: bool) -> Any:
+        """Like ``string`` for ``data[start:start+n]``, copying a big string only when its
+        head says it may hide a pickle or an archive (so a memory-mapped 5 GB BINBYTES costs
+        one page, not 5 GB)."""
+        if n > BIG_STRING:
+            head = bytes(self.data[start:start + 16])
+            if not (self.nested_ok and _maybe_hidden(head)):
+                self.ev.skipped += n - 16
+                return None
+        return self.string(self.data[start:start + n], at, is_bytes)
+
     def string(self, raw: bytes, at: int, is_bytes: bool) -> Any:
         """The value a string opcode pushes; checks it for a hidden pickle."""
         if self.nested_ok and len(raw) >= MIN_NESTED_LEN:
@@ -249,7 +278,7 @@ class _Walker:
             self._loop()
         except _Stop:
             pass
-        except IndexError:
+        except (IndexError, struct.error):
             self.ev.error = "truncated: the stream ends before STOP"
             self.ev.error_offset = self.pos
         self.ev.end = self.pos
@@ -260,106 +289,105 @@ class _Walker:
         stack, marks, memo = self.stack, self.marks, self.memo
         push = stack.append
         pos = self.pos
-        checkpoint = pos + 65536
         ops = 0
         frm = int.from_bytes
+        unpack_i, unpack_h = _INT4.unpack_from, _UINT2.unpack_from
         try:
             while True:
+                # bounds are checked once per 64 KiB of input, not once per opcode
                 if pos >= end:
                     self.pos = pos
                     self.fail("truncated: the stream ends before STOP", pos)
-                op = data[pos]
-                ops += 1
-                if pos >= checkpoint:
-                    checkpoint = pos + 65536
-                    if len(stack) > MAX_STACK or len(memo) > MAX_MEMO:
-                        self.ev.limit = (f"stack {len(stack)} / memo {len(memo)} entries at "
-                                         f"offset {pos}")
-                        self.pos = pos
-                        raise _Stop
-                # --- hot opcodes first ---
-                if op == 0x4B:  # BININT1
-                    push(data[pos + 1])
-                    pos += 2
-                elif op == 0x4A:  # BININT
-                    push(frm(data[pos + 1:pos + 5], "little", signed=True))
-                    pos += 5
-                elif op == 0x4D:  # BININT2
-                    push(frm(data[pos + 1:pos + 3], "little"))
-                    pos += 3
-                elif op == 0x71:  # BINPUT
-                    if not stack:
-                        self.pos = pos
-                        self.fail("PUT on an empty stack", pos)
-                    memo[data[pos + 1]] = stack[-1]
-                    pos += 2
-                elif op == 0x68:  # BINGET
-                    push(memo.get(data[pos + 1], _MISSING))
-                    pos += 2
-                elif op == 0x94:  # MEMOIZE
-                    if not stack:
-                        self.pos = pos
-                        self.fail("MEMOIZE on an empty stack", pos)
-                    memo[len(memo)] = stack[-1]
-                    pos += 1
-                elif op == 0x28:  # MARK
-                    marks.append(len(stack))
-                    pos += 1
-                elif op == 0x65 or op == 0x75 or op == 0x90:  # APPENDS, SETITEMS, ADDITEMS
-                    if not marks:
-                        self.pos = pos
-                        self.fail("pop to MARK without a MARK", pos)
-                    k = marks.pop()
-                    if op == 0x75 and k >= 1 and isinstance(stack[k - 1], dict):
-                        self._setitems(stack[k - 1], stack[k:])
-                    del stack[k:]
-                    if k == 0 or (marks and k <= marks[-1]):
-                        self.pos = pos
-                        self.fail("APPENDS/SETITEMS without a target", pos)
-                    pos += 1
-                elif op == 0x47:  # BINFLOAT
-                    push(None)
-                    pos += 9
-                elif op == 0x8C or op == 0x58:  # SHORT_BINUNICODE, BINUNICODE
-                    if op == 0x8C:
-                        n, a = data[pos + 1], pos + 2
-                    else:
-                        n, a = frm(data[pos + 1:pos + 5], "little"), pos + 5
-                    if a + n > end:
-                        self.pos = pos
-                        self.fail("truncated: string runs past the end", pos)
-                    push(self.string(data[a:a + n], pos, False) if n < 4096 or self.nested_ok
-                         else None)
-                    pos = a + n
-                elif op == 0x85:  # TUPLE1
-                    if not stack:
-                        self.pos = pos
-                        self.fail("stack underflow", pos)
-                    stack[-1] = (stack[-1],)
-                    pos += 1
-                elif op == 0x86 or op == 0x87:  # TUPLE2, TUPLE3
-                    n = op - 0x84
-                    if len(stack) < n:
-                        self.pos = pos
-                        self.fail("stack underflow", pos)
-                    t = tuple(stack[-n:])
-                    del stack[-n:]
-                    push(t)
-                    pos += 1
-                elif op == 0x51:  # BINPERSID
-                    if not stack:
-                        self.pos = pos
-                        self.fail("stack underflow", pos)
-                    stack[-1] = None
-                    pos += 1
-                elif op == 0x2E:  # STOP
-                    self.ev.complete = True
-                    self.pos = pos + 1
-                    return
-                else:
+                if len(stack) > MAX_STACK or len(memo) > MAX_MEMO:
+                    self.ev.limit = f"stack {len(stack)} / memo {len(memo)} entries at offset {pos}"
                     self.pos = pos
-                    pos = self._slow(op, pos)
-        except IndexError:
+                    raise _Stop
+                limit = min(end, pos + 65536)
+                while pos < limit:
+                    op = data[pos]
+                    ops += 1
+                    # --- hot opcodes first ---
+                    if op == 0x4B:  # BININT1
+                        push(data[pos + 1])
+                        pos += 2
+                    elif op == 0x4A:  # BININT
+                        push(unpack_i(data, pos + 1)[0])
+                        pos += 5
+                    elif op == 0x4D:  # BININT2
+                        push(unpack_h(data, pos + 1)[0])
+                        pos += 3
+                    elif op == 0x71:  # BINPUT
+                        if not stack:
+                            self.pos = pos
+                            self.fail("PUT on an empty stack", pos)
+                        memo[data[pos + 1]] = stack[-1]
+                        pos += 2
+                    elif op == 0x68:  # BINGET
+                        push(memo.get(data[pos + 1], _MISSING))
+                        pos += 2
+                    elif op == 0x94:  # MEMOIZE
+                        if not stack:
+                            self.pos = pos
+                            self.fail("MEMOIZE on an empty stack", pos)
+                        memo[len(memo)] = stack[-1]
+                        pos += 1
+                    elif op == 0x28:  # MARK
+                        marks.append(len(stack))
+                        pos += 1
+                    elif op == 0x65 or op == 0x75 or op == 0x90:  # APPENDS, SETITEMS, ADDITEMS
+                        if not marks:
+                            self.pos = pos
+                            self.fail("pop to MARK without a MARK", pos)
+                        k = marks.pop()
+                        if op == 0x75 and k >= 1 and isinstance(stack[k - 1], dict):
+                            self._setitems(stack[k - 1], stack[k:])
+                        del stack[k:]
+                        if k == 0 or (marks and k <= marks[-1]):
+                            self.pos = pos
+                            self.fail("APPENDS/SETITEMS without a target", pos)
+                        pos += 1
+                    elif op == 0x47:  # BINFLOAT
+                        push(None)
+                        pos += 9
+                    elif op == 0x8C or op == 0x58:  # SHORT_BINUNICODE, BINUNICODE
+                        if op == 0x8C:
+                            n, a = data[pos + 1], pos + 2
+                        else:
+                            n, a = frm(data[pos + 1:pos + 5], "little"), pos + 5
+                        if a + n > end:
+                            self.pos = pos
+                            self.fail("truncated: string runs past the end", pos)
+                        push(self.string_at(a, n, pos, False))
+                        pos = a + n
+                    elif op == 0x85:  # TUPLE1
+                        if not stack:
+                            self.pos = pos
+                            self.fail("stack underflow", pos)
+                        stack[-1] = (stack[-1],)
+                        pos += 1
+                    elif op == 0x86 or op == 0x87:  # TUPLE2, TUPLE3
+                        n = op - 0x84
+                        if len(stack) < n:
+                            self.pos = pos
+                            self.fail("stack underflow", pos)
+                        t = tuple(stack[-n:])
+                        del stack[-n:]
+                        push(t)
+                        pos += 1
+                    elif op == 0x51:  # BINPERSID
+                        if not stack:
+                            self.pos = pos
+                            self.fail("stack underflow", pos)
+                        stack[-1] = None
+                        pos += 1
+                    elif op == 0x2E:  # STOP
+                        self.ev.complete = True
+                        self.pos = pos + 1
+                        return
+                    else:
+                        self.pos = pos
+                        pos = self._slow(op, pos)
+        except (IndexError, struct.error):
             self.pos = pos
             raise
         finally:
@@ -484,10 +512,11 @@ class _Walker:
                 push(self.string(text.encode("utf-8", "surrogatepass"), pos, False))
             return nxt
         if op in (0x54, 0x55, 0x42, 0x43, 0x8D, 0x8E, 0x96):  # length-prefixed strings
-            width = {0x54: 4, 0x55: 1, 0x42: 4, 0x43: 1, 0x8D: 8, 0x8E: 8, 0x96: 8}[op]
+            width = _LEN_WIDTH[op]
             n = frm(self.take(a, width), "little", signed=op == 0x54)
-            raw = self.take(a + width, n)
-            push(self.string(raw, pos, op in (0x42, 0x43, 0x8E, 0x96)))
+            if n < 0 or a + width + n > self.end:
+                self.fail(f"truncated: {n}-byte argument runs past the end", a + width)
+            push(self.string_at(a + width, n, pos, op in (0x42, 0x43, 0x8E, 0x96)))
             return a + width + n
         if op in (0x49, 0x4C, 0x46):  # INT, LONG, FLOAT (text)
             raw, nxt = self.line(a)
@@ -506,7 +535,7 @@ class _Walker:
             push(frm(raw, "little", signed=True) if n <= 8 else None)
             return a + width + n
         if op in (0x4E, 0x88, 0x89, 0x5D, 0x29, 0x8F):  # NONE, TRUE, FALSE, [], (), set()
-            push({0x88: True, 0x89: False, 0x29: ()}.get(op))
+            push(_CONSTANTS.get(op))
             return a
         if op == 0x7D:  # EMPTY_DICT
             push({})
@@ -547,7 +576,7 @@ class _Walker:
             push(stack[-1])
             return a
         if op in (0x82, 0x83, 0x84):  # EXT1, EXT2, EXT4
-            width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
+            width = _EXT_WIDTH[op]
             code = frm(self.take(a, width), "little")
             self.ev.extensions.append((pos, code))
             push(Made(None))
@@ -634,6 +663,9 @@ class PickleReport:
     issues: list[RiskIssue] = field(default_factory=list)
     inconclusive: list[str] = field(default_factory=list)
     pickles: int = 0
+    complete: int = 0
+    end: int = 0  # offset the walks reached
+    skipped: int = 0  # bytes inside that were stepped over, not read
     ops: int = 0
     formats: set[str] = field(default_factory=set)
 
@@ -710,6 +742,9 @@ def scan_pickle_bytes(data: bytes, *, fmt: str = "pickle", where: str = "",
             break
         ev = walk_pickle(data, pos, end, find_nested=depth < MAX_NESTED_DEPTH)
         report.pickles += 1
+        report.complete += ev.complete
+        report.end = max(report.end, ev.end)
+        report.skipped += ev.skipped
         report.ops += ev.ops
         report.issues += _issues_from(ev, 0, fmt, where)
         for off, blob, how in ev.nested:
@@ -727,8 +762,11 @@ def scan_pickle_bytes(data: bytes, *, fmt: str = "pickle", where: str = "",
                                                depth=depth + 1,
                                                on_nested_container=on_nested_container)
             extra += sub_extra
+            real = [i for i in sub.issues if i.rule_id not in _NOISE]
+            if not sub.complete and not real:
+                continue  # looked like a pickle, was not one
             report.issues.append(RiskIssue(
-                "PICKLE-NESTED", Severity.MEDIUM if sub.issues else Severity.LOW,
+                "PICKLE-NESTED", Severity.MEDIUM if real else Severity.LOW,
                 f"nested pickle ({how})", f"a pickle is hidden in a string ({how}); "
                 f"{len(sub.issues)} finding(s) inside", "a nested loader runs it at load time",
                 f"{where}offset {off}", fmt))
@@ -756,6 +794,9 @@ def scan_pickle_bytes(data: bytes, *, fmt: str = "pickle", where: str = "",
         while pos < end and data[pos] in b"\x00\n\r\t ":  # padding between pickles
             pos += 1
     return report, extra
+
+
+_NOISE = frozenset({"PICKLE-MALFORMED", "PICKLE-TRAILING-DATA"})
 
 
 def _plausible_next(data: bytes, pos: int) -> bool:
@@ -818,20 +859,47 @@ def read_bounded(stream: BinaryIO, limit: int) -> tuple[bytes, bool]:
 def scan_pickle_stream(stream: BinaryIO, ctx: ScanContext, *, fmt: str | None = None,
                        max_stacked: int = MAX_STACKED,
                        limit: int = MAX_PICKLE_BYTES) -> ScanResult:
-    """Read a pickle stream (bounded) and scan it; shared by every pickle-based scanner."""
+    """Read a pickle stream (bounded) and scan it; shared by every pickle-based scanner.
+
+    A big pickle in a real file is memory-mapped read-only rather than read: the walk then
+    touches only the pages it needs (big tensor strings are skipped by arithmetic).
+    """
+    mapped = _mmap_file(stream, ctx)
+    if mapped is not None:
+        with mapped:
+            result = _scan_data(mapped, ctx, fmt, max_stacked, len(mapped),  # type: ignore[arg-type]
+                                False)
+        add_mapped = getattr(stream, "add_mapped", None)
+        if add_mapped is not None:  # the dispatcher's byte counter cannot see mapped reads
+            add_mapped(result.bytes_read)
+        return result
     data, more = read_bounded(stream, limit)
-    result = ScanResult(scanned=[ctx.path], bytes_read=len(data))
+    return _scan_data(data, ctx, fmt, max_stacked, limit, more)
+
+
+def _mmap_file(stream: BinaryIO, ctx: ScanContext) -> mmap.mmap | None:
+    """A read-only map of the whole file behind ``stream``, for big top-level files only."""
+    if ctx.depth or ctx.size is None or ctx.size <= MMAP_ABOVE:
+        return None
+    try:
+        return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+
+
+def _scan_data(data: bytes, ctx: ScanContext, fmt: str | None, max_stacked: int, limit: int,
+               more: bool) -> ScanResult:
+    result = ScanResult(scanned=[ctx.path])
     label = fmt or _format_of(data, ctx.path)
 
     def nested_zip(blob: bytes, loc: str) -> ScanResult:
-        import io
-
         if ctx.dispatch is None:
             return ScanResult()
         return ctx.dispatch(io.BytesIO(blob), ctx.member(f"<{loc.strip(' >')}>", len(blob)))
 
     report, extra = scan_pickle_bytes(data, fmt=label, max_stacked=max_stacked,
                                       depth=0, on_nested_container=nested_zip)
+    result.bytes_read = report.end - report.skipped  # skipped big strings were not read
     result.issues += report.issues
     result.inconclusive += [Inconclusive(ctx.path, why) for why in report.inconclusive]
     if more:

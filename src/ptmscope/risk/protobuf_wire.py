@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import io
 import mmap
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Final
@@ -76,8 +77,7 @@ class Budget:
         self.fields_seen = 0
 
     def charge(self, offset: int) -> None:
-        """Count one field; raise ``WireError`` when over budget."""
-        self.fields_seen += 1
+        """Raise ``WireError`` when the fields counted so far exceed the budget."""
         if self.fields_seen > self.max_fields:
             raise WireError(
                 f"more than {self.max_fields} protobuf fields", offset, bound_hit=True
@@ -145,12 +145,19 @@ def iter_fields(buf: Buffer, start: int, end: int, budget: Budget) -> Iterator[W
 
     Raises:
         WireError: malformed bytes (bad wire type, length past the range...) or a bound hit.
+            A length running past the range first yields the field clamped to the range.
     """
     pos = start
     while pos < end:
         offset = pos
-        budget.charge(offset)
-        tag, pos = read_varint(buf, pos, end)
+        budget.fields_seen += 1
+        if budget.fields_seen > budget.max_fields:
+            budget.charge(offset)  # raises
+        tag = buf[pos]
+        if tag < 0x80:  # fast path: one-byte tag (field numbers 1-15)
+            pos += 1
+        else:
+            tag, pos = read_varint(buf, pos, end)
         number, wire_type = tag >> 3, tag & 7
         if number == 0:
             raise WireError("field number 0", offset)
@@ -158,8 +165,15 @@ def iter_fields(buf: Buffer, start: int, end: int, budget: Budget) -> Iterator[W
             value, pos = read_varint(buf, pos, end)
             yield WireField(number, wire_type, offset, value, pos)
         elif wire_type == LEN:
-            length, pos = read_varint(buf, pos, end)
+            if pos < end and buf[pos] < 0x80:  # fast path: one-byte length
+                length = buf[pos]
+                pos += 1
+            else:
+                length, pos = read_varint(buf, pos, end)
             if length > end - pos:
+                # Truncated (or lying) length: let the caller walk what is there first, so a
+                # broken file still reports what it revealed, then fail.
+                yield WireField(number, wire_type, offset, end - pos, pos)
                 raise WireError(f"length {length} runs past the enclosing message", offset)
             yield WireField(number, wire_type, offset, length, pos)
             pos += length
@@ -212,8 +226,9 @@ def open_buffer(stream: BinaryIO, max_in_memory: int) -> Iterator[Buffer]:
     """
     mapped: mmap.mmap | None = None
     try:
-        fileno = stream.fileno()
-        if stream.seek(0, io.SEEK_END) > 0:
+        size = stream.seek(0, io.SEEK_END)
+        fileno = _same_file_descriptor(stream, size)
+        if fileno is not None and size > 0:
             mapped = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError, io.UnsupportedOperation):
         mapped = None
@@ -231,3 +246,22 @@ def open_buffer(stream: BinaryIO, max_in_memory: int) -> Iterator[Buffer]:
     if len(data) > max_in_memory:
         raise WireError(f"larger than the {max_in_memory}-byte in-memory bound", 0, bound_hit=True)
     yield data
+
+
+def _same_file_descriptor(stream: BinaryIO, size: int) -> int | None:
+    """A descriptor whose whole file *is* the stream's content, or None.
+
+    Counting wrappers (the dispatcher's) expose the real file as ``.raw`` without a
+    ``fileno``; it is used only when the file's size equals the stream's, so an archive member
+    window is never mistaken for the whole file.
+    """
+    for candidate in (stream, getattr(stream, "raw", None)):
+        if candidate is None:
+            continue
+        try:
+            fileno = int(candidate.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            continue
+        if os.fstat(fileno).st_size == size:
+            return fileno
+    return None

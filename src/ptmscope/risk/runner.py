@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ def scan_paths(
     )
 
 
+@cache
 def all_rules() -> tuple[Rule, ...]:
     """Rules of every loaded scanner plus the dispatcher's own."""
     seen = {r.id: r for r in DISPATCH_RULES}
@@ -162,6 +164,7 @@ def run_all(store: Store, progress: Progress) -> AnalysisSummary:
     inconclusive = 0
     for repo in repos:
         subjects.append(repo.repo_id)
+        not_scanned: list[str] = []
         local = {f.local_path: f.path for f in store.files(repo.repo_id)
                  if f.local_path and Path(f.local_path).is_file()}
         for local_path in sorted(local, key=local.__getitem__):
@@ -170,13 +173,23 @@ def run_all(store: Store, progress: Progress) -> AnalysisSummary:
             scanned_files += 1 if result.scanned else 0
             inconclusive += len(result.inconclusive)
             for issue in result.issues:
-                findings.append(issue_to_finding(issue, repo.repo_id,
-                                                 _repo_path(issue.path or local_path, local)))
+                path = _repo_path(issue.path or local_path, local)
+                if issue.rule_id == "SCAN-NOT-SCANNED":
+                    not_scanned.append(path)
+                    continue
+                findings.append(issue_to_finding(issue, repo.repo_id, path))
             for inc in result.inconclusive:
                 findings.append(Finding(
                     ANALYSIS, "SCAN-INCONCLUSIVE", repo.repo_id, Severity.LOW, Outcome.ERROR,
                     f"inconclusive: {inc.reason}", _repo_path(inc.path, local), None,
                     {"why": "the scan of this part could not be completed"}))
+        if not_scanned:  # one finding per repo, listing them, instead of one per text file
+            findings.append(Finding(
+                ANALYSIS, "SCAN-NOT-SCANNED", repo.repo_id, Severity.INFO, Outcome.NOT_AVAILABLE,
+                f"{len(not_scanned)} files not scanned (format not recognised): "
+                + ", ".join(not_scanned[:8]) + (" ..." if len(not_scanned) > 8 else ""),
+                None, None, {"paths": not_scanned,
+                             "why": "no scanner recognised their content"}))
         progress.advance(1, repo.repo_id)
     progress.finish()
     store.replace_findings(ANALYSIS, subjects, findings)
@@ -201,4 +214,5 @@ def summarize(report: ScanReport) -> Sequence[str]:
         "findings: " + ", ".join(f"{v} {k}" for k, v in c.items() if v) if report.issues
         else "findings: none",
         f"inconclusive: {len(report.inconclusive)}" if report.inconclusive else "complete",
+        *(f"scanner not loaded: {f.target} ({f.reason})" for f in report.load_failures),
     )

@@ -37,7 +37,8 @@ MAX_IN_MEMORY = 512 * 1024 * 1024
 #: Issues reported per op name before the rest are summarised.
 MAX_ISSUES_PER_OP = 20
 _NAME_LIMIT = 256
-_KERAS_LAMBDA = re.compile(rb'"class_name"\s*:\s*"(Lambda|__lambda__|TFOpLambda)"')
+# TFOpLambda is left out: Keras 2 emits it for every tf.* call in a functional model.
+_KERAS_LAMBDA = re.compile(rb'"class_name"\s*:\s*"(Lambda|__lambda__)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +61,26 @@ class OpUse:
 
 
 def _walk_node(buf: pw.Buffer, f: pw.WireField, budget: pw.Budget, where: str) -> OpUse:
-    name = op = ""
+    name_field: pw.WireField | None = None
+    op = ""
     attr_fields: list[pw.WireField] = []
     for nf in pw.iter_fields(buf, f.start, f.end, budget):
         if nf.wire_type != pw.LEN:
             continue
         if nf.number == 1:
-            name = pw.text(buf, nf, _NAME_LIMIT)
+            name_field = nf
         elif nf.number == 2:
             op = pw.text(buf, nf, _NAME_LIMIT)
         elif nf.number == 5:
             attr_fields.append(nf)
+    if op not in ATTR_RULES and op not in OP_POLICY:
+        return OpUse(op, "", where, f.offset)  # the common case: no name or attrs needed
     attrs: dict[str, tuple[str, ...]] = {}
-    if op in ATTR_RULES or op in OP_POLICY:
-        for af in attr_fields:
-            key, values = _string_attr(buf, af, budget)
-            if key:
-                attrs[key] = values
+    for af in attr_fields:
+        key, values = _string_attr(buf, af, budget)
+        if key:
+            attrs[key] = values
+    name = pw.text(buf, name_field, _NAME_LIMIT) if name_field is not None else ""
     return OpUse(op, name, where, f.offset, attrs)
 
 
@@ -226,6 +230,8 @@ class SavedModelScanner(Scanner):
         """SavedModel = optional ``schema_version`` varint, then a MetaGraphDef whose first
         field is itself a nested message (0x0a / 0x12) - unlike ONNX, whose field 2 is a
         printable producer name."""
+        if name.endswith("keras_metadata.pb") and head[:1] == b"\x0a":
+            return True  # SavedMetadata: Keras configs of a SavedModel, Lambda regex applies
         pos = 0
         try:
             if head[:1] == b"\x08":

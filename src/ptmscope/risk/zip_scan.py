@@ -72,8 +72,9 @@ RULES: tuple[Rule, ...] = (
          "Encrypted or unsupported members cannot be checked.",
          "Obtain an unencrypted copy to scan.", Severity.INFO),
     Rule("TORCHSCRIPT-CODE", "TorchScript archive carries code",
-         "torch.jit.load compiles and runs the code/ members of the archive.",
-         "Load TorchScript only from trusted sources.", Severity.MEDIUM),
+         "torch.jit.load compiles and runs the code/ members of the archive (TorchScript, a "
+         "restricted language, but one that can call any registered operator).",
+         "Load TorchScript only from trusted sources; review the listed code.", Severity.LOW),
 )
 
 
@@ -136,15 +137,15 @@ class _Window(io.RawIOBase):
 class _Inflate(io.RawIOBase):
     """Lazily inflates a deflated member, bounded by ``MAX_INFLATE``; seek restarts it."""
 
-    def __init__(self, raw: _Window, declared: int) -> None:
-        self.raw, self.declared = raw, declared
+    def __init__(self, raw: _Window, declared: int, wbits: int = -15) -> None:
+        self.raw, self.declared, self.wbits = raw, declared, wbits
         self.overflow = False
         self.error: str | None = None
         self._restart()
 
     def _restart(self) -> None:
         self.raw.seek(0)
-        self.dec = zlib.decompressobj(-15)
+        self.dec = zlib.decompressobj(self.wbits)
         self.buf = b""
         self.pos = 0
         self.out = 0
@@ -420,11 +421,10 @@ class ZipScanner(Scanner):
             issue("ZIP-MANY-MEMBERS", Severity.LOW, f"{len(entries)} members",
                   f"archive has {len(entries)} members", "member floods slow scanners",
                   "central directory")
-        code_members = [e.name for e in entries if "/code/" in f"/{e.name}" and
-                        e.name.endswith(".py")]
+        code_members = [e.name for e in entries if self.listed_code(e.name)]
         if code_members:
             fmt = "torchscript"
-            issue("TORCHSCRIPT-CODE", Severity.MEDIUM, "code/",
+            issue("TORCHSCRIPT-CODE", Severity.LOW, "code/",
                   f"TorchScript code members: {', '.join(code_members[:5])}"
                   + (f" and {len(code_members) - 5} more" if len(code_members) > 5 else ""),
                   "torch.jit.load compiles and runs this code", "code/")
@@ -440,8 +440,12 @@ class ZipScanner(Scanner):
         return False
 
     def known_data(self, name: str) -> bool:
-        """Members whose unrecognised content is expected (no 'not scanned' info for them)."""
+        """Raw data members: only a pickle hidden there is looked for, no 'not scanned' info."""
         return False
+
+    def listed_code(self, name: str) -> bool:
+        """TorchScript code members, reported together by TORCHSCRIPT-CODE."""
+        return "/code/" in f"/{name}" and name.endswith(".py")
 
     def _member(self, f: BinaryIO, e: ZipEntry, ctx: ScanContext, result: ScanResult,
                 counter: _Counter, fmt: str) -> None:
@@ -503,6 +507,8 @@ class ZipScanner(Scanner):
                   "zipfile-based scanners refuse it; PyTorch loads it")
         if ctx.dispatch is None:
             return
+        if self.known_data(e.name) and not (len(head) > 2 and head[0] == 0x80 and head[1] <= 5):
+            return  # raw tensor bytes: only a pickle hidden there matters (torch reads none)
         sub = ctx.dispatch(stream, member_ctx)
         if isinstance(stream, _Inflate):
             if stream.overflow:
@@ -513,7 +519,7 @@ class ZipScanner(Scanner):
                 issue("ZIP-STRUCTURE", Severity.MEDIUM, e.name,
                       f"deflate error: {stream.error}", "a broken stream hides content")
         sub.bytes_read = 0  # counted by the window counter
-        if self.known_data(e.name):
+        if self.known_data(e.name) or self.listed_code(e.name):
             sub.issues = [i for i in sub.issues if i.rule_id != "SCAN-NOT-SCANNED"]
         result.merge(sub)
         if sub.scanned and e.usize <= 256 * 2**20:

@@ -17,7 +17,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from ptmscope.errors import CorruptRepositoryError, NotARepositoryError, SourceNotFoundError
@@ -40,7 +40,6 @@ from ptmscope.sources.lfs import parse_lfs_pointer
 
 _CHUNK = 1 << 20
 _EMPTY_BLOB = re.compile(rb"^0+$")
-_NUMSTAT = re.compile(rb"^(\d+|-)\t(\d+|-)\t(.*)$", re.DOTALL)
 #: LFS pointers are ~130 bytes; the spec caps them at 1024.
 _POINTER_MAX = 1024
 _POINTER_MIN = 40
@@ -56,7 +55,21 @@ class _Pending:
 
 
 def _decode(data: bytes) -> str:
-    return data.decode("utf-8", "replace").replace("\x00", "\ufffd")
+    # Tokens come from a NUL-split stream, so they hold no NUL to clean.
+    return data.decode("utf-8", "replace")
+
+
+_ZONES: dict[bytes, tzinfo] = {}
+
+
+def _zone(tz: bytes) -> tzinfo:
+    """The fixed-offset zone of a git ``+0200`` offset (cached: repos use few zones)."""
+    zone = _ZONES.get(tz)
+    if zone is None:
+        sign = -1 if tz[:1] == b"-" else 1
+        zone = timezone(timedelta(minutes=sign * (int(tz[1:3]) * 60 + int(tz[3:5]))))
+        _ZONES[tz] = zone
+    return zone
 
 
 def _parse_person(value: bytes) -> tuple[str, str, datetime]:
@@ -65,9 +78,7 @@ def _parse_person(value: bytes) -> tuple[str, str, datetime]:
     ident, _, stamp = ident.rpartition(b" ")
     name, _, email = ident.rpartition(b" <")
     try:
-        sign = -1 if tz[:1] == b"-" else 1
-        minutes = sign * (int(tz[1:3]) * 60 + int(tz[3:5]))
-        when = datetime.fromtimestamp(int(stamp), timezone(timedelta(minutes=minutes)))
+        when = datetime.fromtimestamp(int(stamp), _zone(tz))
     except (ValueError, OverflowError, OSError):
         when = datetime.fromtimestamp(0, UTC)
     return _decode(name), _decode(email.rstrip(b">")), when
@@ -175,16 +186,20 @@ def _parse_log(
                 continue
         if pending is None:
             continue
-        token = token.lstrip(b"\n")
+        if token[:1] == b"\n":
+            token = token.lstrip(b"\n")
         if not token:
             continue
-        if token.startswith(b":"):
+        if token[:1] == b":":
             _add_raw(pending, token, tokens)
-        elif numstat and (match := _NUMSTAT.match(token)):
-            added = None if match.group(1) == b"-" else int(match.group(1))
-            removed = None if match.group(2) == b"-" else int(match.group(2))
+        elif numstat:
+            parts = token.split(b"\t", 2)
+            if len(parts) != 3:
+                continue
+            added = None if parts[0] == b"-" else int(parts[0])
+            removed = None if parts[1] == b"-" else int(parts[1])
             pending.numstat.append((added, removed))
-            if not match.group(3):  # rename/copy: two more tokens, old then new path
+            if not parts[2]:  # rename/copy: two more tokens, old then new path
                 next(tokens, None)
                 next(tokens, None)
     if pending is not None:
@@ -461,6 +476,7 @@ def mine_git_repo(
             assert result is not None
         progress.finish()
         commits, changes = result
+        commits.reverse()  # git log lists newest first; records go oldest first everywhere
     return RepoSnapshot(
         repo=RepoRecord(
             repo_id=rid,

@@ -1,15 +1,16 @@
 """Bulk reads for the synchronization analysis (few queries for a whole corpus).
 
 ``Store.commits`` builds full ``CommitRecord`` objects one repository at a time; a corpus run
-over thousands of repositories needs only sha, time, message and touched paths, read in three
-queries. Times come back as epoch seconds and become aware UTC datetimes here.
+over thousands of repositories needs only sha, time, message and touched paths, read in four
+queries through Arrow. Times come back as epoch microseconds and become aware UTC datetimes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ptmscope.store.store import Store
 
@@ -36,69 +37,86 @@ class RepoRows:
     duplicate_shas: tuple[str, ...] = ()
 
 
-def _filter(repo_ids: Sequence[str] | None) -> tuple[str, list[object]]:
-    if repo_ids is None:
-        return "", []
-    return " WHERE list_contains(?, repo_id)", [list(repo_ids)]
+def _columns(store: Store, sql: str, ids: Sequence[str] | None) -> list[list[Any]]:
+    """Run ``sql`` (with ``{where}`` filled in) and return its columns as Python lists.
+
+    Arrow columns convert to Python objects several times faster than ``fetchall`` rows,
+    which matters for a corpus of hundreds of thousands of commits.
+    """
+    cursor = store.con.cursor()  # a fresh cursor: the store's connection may hold a result
+    try:
+        if ids is None:
+            table = cursor.sql(sql.format(where=""))
+        else:
+            table = cursor.sql(
+                sql.format(where=" WHERE list_contains($ids, repo_id)"), params={"ids": list(ids)}
+            )
+        return [column.to_pylist() for column in table.to_arrow_table().columns]
+    finally:
+        cursor.close()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: **(ours)** The commit time the sync analysis uses: the committer date, i.e. when the change
+#: landed in the repository (an author date can be months older after a rebase or cherry-pick).
+#: sync-spec.md says "each commit with a timestamp" without choosing.
+COMMIT_TIME_COLUMN = "committed_at"
 
 
 def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str, RepoRows]:
     """Read the commits, touched paths and HEAD blobs of ``repo_ids`` (all repos when None).
 
-    Repositories that are not stored are absent from the result.
+    Repositories that are not stored are absent from the result. A sha stored twice for one
+    repository is kept once and listed in ``duplicate_shas``.
     """
     ids = None if repo_ids is None else sorted(set(repo_ids))
-    where, params = _filter(ids)
-    repos = {
-        rid: (platform, name)
-        for rid, platform, name in store.query(
-            f"SELECT repo_id, platform, name FROM repos{where}",  # noqa: S608 - constant
-            params,
-        )
-    }
+    rid_col, platform_col, name_col = _columns(
+        store, "SELECT repo_id, platform, name FROM repos{where}", ids
+    )
+    repos = dict(zip(rid_col, zip(platform_col, name_col, strict=True), strict=True))
     commits: dict[str, list[tuple[str, datetime, str]]] = {rid: [] for rid in repos}
     seen: dict[str, set[str]] = {rid: set() for rid in repos}
     dups: dict[str, set[str]] = {}
-    rows = store.query(
-        "SELECT repo_id, sha, epoch_us(committed_at), coalesce(message, '') "  # noqa: S608
-        f"FROM commits{where} ORDER BY repo_id, committed_at, sha",
-        params,
+    c_rid, c_sha, c_us, c_msg = _columns(
+        store,
+        f"SELECT repo_id, sha, epoch_us({COMMIT_TIME_COLUMN}), coalesce(message, '') "  # noqa: S608
+        "FROM commits{where} "
+        f"ORDER BY repo_id, {COMMIT_TIME_COLUMN}, sha",
+        ids,
     )
-    for rid, sha, micros, message in rows:
+    for rid, sha, micros, message in zip(c_rid, c_sha, c_us, c_msg, strict=True):
         if rid not in commits:
             continue
         if sha in seen[rid]:
             dups.setdefault(rid, set()).add(sha)
             continue
         seen[rid].add(sha)
-        at = datetime.fromtimestamp((micros or 0) / 1e6, UTC)
-        commits[rid].append((sha, at, message))
+        commits[rid].append((sha, _EPOCH + timedelta(microseconds=micros or 0), message))
+    touched: dict[str, dict[str, list[tuple[str, str]]]] = {rid: {} for rid in repos}
+    f_rid, f_sha, f_path, f_kind = _columns(
+        store, "SELECT repo_id, sha, path, change_kind FROM commit_files{where}", ids
+    )
+    for rid, sha, path, kind in zip(f_rid, f_sha, f_path, f_kind, strict=True):
+        per_repo = touched.get(rid)
+        if per_repo is not None:
+            per_repo.setdefault(sha, []).append((path, kind))
     paths: dict[str, dict[str, tuple[str, ...]]] = {rid: {} for rid in repos}
     kinds: dict[str, dict[str, tuple[str, ...]]] = {rid: {} for rid in repos}
-    for rid, sha, touched, kind_list in store.query(
-        "SELECT repo_id, sha, list(path ORDER BY path), list(change_kind ORDER BY path) "  # noqa: S608
-        f"FROM commit_files{where} GROUP BY repo_id, sha",
-        params,
-    ):
-        if rid in paths:
-            paths[rid][sha] = tuple(touched)
-            kinds[rid][sha] = tuple(kind_list)
+    for rid, per_sha in touched.items():
+        for sha, pairs in per_sha.items():
+            pairs.sort()
+            paths[rid][sha] = tuple(p for p, _ in pairs)
+            kinds[rid][sha] = tuple(k for _, k in pairs)
     blobs: dict[str, dict[str, str | None]] = {rid: {} for rid in repos}
-    for rid, path, blob in store.query(
-        f"SELECT repo_id, path, blob_id FROM files{where}",  # noqa: S608 - constant
-        params,
-    ):
+    b_rid, b_path, b_blob = _columns(store, "SELECT repo_id, path, blob_id FROM files{where}", ids)
+    for rid, path, blob in zip(b_rid, b_path, b_blob, strict=True):
         if rid in blobs:
             blobs[rid][path] = blob
     return {
         rid: RepoRows(
-            repo_id=rid,
-            platform=platform,
-            name=name,
-            commits=tuple(commits[rid]),
-            paths=paths[rid],
-            kinds=kinds[rid],
-            head_blobs=blobs[rid],
+            repo_id=rid, platform=platform, name=name, commits=tuple(commits[rid]),
+            paths=paths[rid], kinds=kinds[rid], head_blobs=blobs[rid],
             duplicate_shas=tuple(sorted(dups.get(rid, ()))),
         )
         for rid, (platform, name) in repos.items()

@@ -69,6 +69,8 @@ def to_utc_datetime(value: TimePoint) -> datetime:
     is known); a bare ``date`` is midnight UTC of that day (the Hub's day granularity).
     """
     if isinstance(value, datetime):
+        if value.tzinfo is UTC:  # the common case (store reads), kept cheap
+            return value
         if value.tzinfo is None or value.utcoffset() is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
@@ -153,18 +155,18 @@ def check_inputs(
         raise NotAnalysable(reason, "no commit dates for variant(s) " + ", ".join(empty[:5]))
     limit = to_utc_datetime(now) if now is not None else datetime.now(UTC)
     for side, dates in _sides(github, variants):
-        for value in dates:
-            moment = to_utc_datetime(value)
-            if moment.date() < EARLIEST_PLAUSIBLE_DAY:
-                raise NotAnalysable(
-                    NotAnalysableReason.DATE_BEFORE_2000,
-                    f"{side} has a commit dated {moment.isoformat()} (clock before 2000)",
-                )
-            if moment > limit:
-                raise NotAnalysable(
-                    NotAnalysableReason.FUTURE_DATE,
-                    f"{side} has a commit dated {moment.isoformat()}, after {limit.isoformat()}",
-                )
+        moments = [to_utc_datetime(value) for value in dates]
+        earliest, latest = min(moments), max(moments)
+        if earliest.date() < EARLIEST_PLAUSIBLE_DAY:
+            raise NotAnalysable(
+                NotAnalysableReason.DATE_BEFORE_2000,
+                f"{side} has a commit dated {earliest.isoformat()} (clock before 2000)",
+            )
+        if latest > limit:
+            raise NotAnalysable(
+                NotAnalysableReason.FUTURE_DATE,
+                f"{side} has a commit dated {latest.isoformat()}, after {limit.isoformat()}",
+            )
 
 
 def _sides(

@@ -44,6 +44,7 @@ from ptmscope.sync.ct_rules import (
     CHANGE_TYPES,
     CODE_SUFFIXES,
     DEPENDENCY,
+    DEPENDENCY_EVIDENCE,
     EXTERNAL_DOCUMENTATION,
     FALLBACK_RULES,
     FILE_RULES,
@@ -52,6 +53,7 @@ from ptmscope.sync.ct_rules import (
     MERGE,
     MESSAGE_RULES,
     NAMED_FILE,
+    PACKAGING_MANIFESTS,
     PLATFORMS,
     PRECEDENCE,
     PROJECT_METADATA,
@@ -91,6 +93,7 @@ _NON_SUBSTANTIVE = frozenset(
     {EXTERNAL_DOCUMENTATION, INTERNAL_DOCUMENTATION, PROJECT_METADATA, DEPENDENCY}
 )
 _PRECEDENCE_RANK = {label: i for i, label in enumerate(PRECEDENCE)}
+_WEIGHTS_RULE = "file.weights"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +211,9 @@ def _message_stage(
         words = (shown[found.start() : found.end()].strip(),)
         if rule.id == "message.bulk_upload":
             return _bulk_upload(rule, words, text, paths)
+        label, why = _resolve(rule.vote, text, paths)
         return Classification(
-            rule.label, rule.id, words, f"the message says {words[0]!r}: {rule.description}"
+            label, rule.id, words, f"the message says {words[0]!r}: {rule.description}{why}"
         )
     return None
 
@@ -352,20 +356,47 @@ def _named_file(first_line: str, platform: str) -> list[_Path]:
     return [_Path(name, kind, rule, rule.vote if rule is not None else None)]
 
 
+def _base_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
+
+
 def _guard_ok(guard: Guard, paths: list[_Path]) -> bool:
     if guard is Guard.NONE:
         return True
     if guard is Guard.NOT_ONLY_DOCS_OR_DEPS:
         return not paths or any(p.vote not in _NON_SUBSTANTIVE for p in paths)
-    # Guard.CODE_ONLY
-    return bool(paths) and all(p.path.lower().endswith(CODE_SUFFIXES) for p in paths)
+    if guard is Guard.ONLY_DOCS:
+        return bool(paths) and all(
+            p.vote == EXTERNAL_DOCUMENTATION or (p.rule is not None and p.rule.weight < 1.0)
+            for p in paths
+        )
+    if guard is Guard.NO_WEIGHTS:
+        return not any(p.rule is not None and p.rule.id == _WEIGHTS_RULE for p in paths)
+    if guard is Guard.MIXED_FILES:
+        votes = {p.vote for p in paths}
+        return len(votes) > 1 and votes != {None}
+    # Guard.CODE_ONLY: example scripts are user documentation, not code to comment.
+    return bool(paths) and all(
+        p.path.lower().endswith(CODE_SUFFIXES) and p.vote != EXTERNAL_DOCUMENTATION
+        for p in paths
+    )
 
 
 def _resolve(vote: str, text: str, paths: Sequence[_Path]) -> tuple[str, str]:
     """Turn a vote into a label; dependency manifests become add/update/remove (with why)."""
     if vote != DEPENDENCY:
         return vote, ""
-    kinds = {p.kind for p in paths if p.vote == DEPENDENCY}
+    manifests = [p for p in paths if p.vote == DEPENDENCY]
+    if (
+        manifests
+        and all(_base_name(p.path) in PACKAGING_MANIFESTS for p in manifests)
+        and DEPENDENCY_EVIDENCE.search(text) is None
+        and UPDATE_WORDS.search(text) is None
+    ):
+        return PROJECT_METADATA, (
+            "; combine.packaging_metadata: only packaging manifests and no dependency named"
+        )
+    kinds = {p.kind for p in manifests}
     if kinds == {"D"}:
         return REMOVE_DEPENDENCY, "; combine.dependency_kind: the manifest was deleted"
     for words, label in (

@@ -21,6 +21,26 @@ if TYPE_CHECKING:
     from ptmscope.sync.runner import FamilyReport
 
 
+#: The study's pattern counts over its 325 families (sync-spec.md, "The eight patterns").
+STUDY_PATTERN_COUNTS: Mapping[str, int] = {
+    Pattern.DISPERSE.value: 128, Pattern.SPARSE.value: 50, Pattern.RARE.value: 46,
+    Pattern.SPORADIC_DISJOINT.value: 34, Pattern.RARE_DISJOINT.value: 30,
+    Pattern.INTERMITTENT.value: 24, Pattern.FREQUENT.value: 8, Pattern.DENSE_PARTIAL.value: 5,
+}
+STUDY_FAMILIES = 325
+
+#: The study's change-type shares, % of labelled commits, (GitHub, Hugging Face)
+#: (sync-spec.md, "Change types").
+STUDY_CHANGE_TYPE_SHARES: Mapping[str, tuple[float, float]] = {
+    "model structure": (29.7, 14.4), "external documentation": (21.0, 38.8),
+    "training infrastructure": (9.0, 0.8), "validation infrastructure": (7.0, 1.0),
+    "preprocessing": (5.7, 16.6), "internal documentation": (5.1, 0.7), "sharing": (4.6, 4.2),
+    "project metadata": (3.7, 8.2), "pipeline performance": (3.2, 0.2),
+    "parameter tuning": (3.0, 9.1), "input data": (2.6, 0.5), "update dependency": (2.3, 0.2),
+    "add dependency": (2.3, 1.4), "remove dependency": (0.6, 0.6), "output data": (0.3, 3.5),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CorpusSummary:
     """The corpus tables.

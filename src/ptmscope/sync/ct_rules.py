@@ -116,8 +116,16 @@ class Guard(StrEnum):
     #: at least one file that is not documentation, metadata or a dependency manifest, or no
     #: files at all ("add memory numbers to README" stays documentation).
     NOT_ONLY_DOCS_OR_DEPS = "not_only_docs_or_deps"
-    #: at least one file, and every file is source code ("fix typo" in train.py).
+    #: at least one file, and every file is source code that is not user documentation
+    #: ("fix typo" in train.py, but not in example_chat.py).
     CODE_ONLY = "code_only"
+    #: at least one file, and every file is user documentation (README, *.md, doc images).
+    ONLY_DOCS = "only_docs"
+    #: no file is a weight file (a "release" that adds the weights is about the weights).
+    NO_WEIGHTS = "no_weights"
+    #: the files vote for more than one kind of change (or some match no rule), at least one of
+    #: them recognised: a vague message ("wip", "update") over such files names no one change.
+    MIXED_FILES = "mixed_files"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +145,10 @@ class Rule:
         names / prefixes / suffixes / substrings / dirs: for file rules, a path matches when
             its lower-cased base name equals a name, starts with a prefix, ends with a suffix or
             contains a substring, or when one of its directories is in ``dirs``.
+        dir_prefixes: for file rules, a path also matches when one of its directories starts
+            with one of these (``checkpoint-500/``).
         only_suffixes: when set, a file rule matches only base names ending with one of these.
+        within_dirs: when set, a file rule matches only paths with one of these directories.
         weight: a matched file's vote (weights count double: a commit adding weights is about
             the weights; incidental metadata such as .gitattributes counts a quarter).
     """
@@ -157,6 +168,8 @@ class Rule:
     dirs: frozenset[str] = frozenset()
     only_suffixes: tuple[str, ...] = ()
     weight: float = 1.0
+    dir_prefixes: tuple[str, ...] = ()
+    within_dirs: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -172,12 +185,15 @@ class Rule:
         """True when a lower-cased path (base name + directory segments) matches this rule."""
         if self.only_suffixes and not base.endswith(self.only_suffixes):
             return False
+        if self.within_dirs and self.within_dirs.isdisjoint(dirs):
+            return False
         return (
             base in self.names
             or (bool(self.prefixes) and base.startswith(self.prefixes))
             or (bool(self.suffixes) and base.endswith(self.suffixes))
-            or any(s in base for s in self.substrings)
-            or any(d in self.dirs for d in dirs)
+            or (bool(self.substrings) and any(s in base for s in self.substrings))
+            or not self.dirs.isdisjoint(dirs)
+            or (bool(self.dir_prefixes) and any(d.startswith(self.dir_prefixes) for d in dirs))
         )
 
 
@@ -229,6 +245,8 @@ def _file(
     dirs: tuple[str, ...] = (),
     only_suffixes: tuple[str, ...] = (),
     weight: float = 1.0,
+    dir_prefixes: tuple[str, ...] = (),
+    within_dirs: tuple[str, ...] = (),
 ) -> Rule:
     labels = DEPENDENCY_LABELS if label == DEPENDENCY else (label,)
     return Rule(
@@ -245,6 +263,8 @@ def _file(
         dirs=frozenset(dirs),
         only_suffixes=only_suffixes,
         weight=weight,
+        dir_prefixes=dir_prefixes,
+        within_dirs=frozenset(within_dirs),
     )
 
 
@@ -270,13 +290,23 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         platforms=HF_ONLY,
     ),
     _msg(
+        "message.super_squash",
+        PROJECT_METADATA,
+        r"^super-squash(ed)? (branch|history)\b",
+        "huggingface_hub's super_squash_history rewrites the branch into one commit: repository "
+        "housekeeping, whatever files the squashed commit lists.",
+        '"Super-squash branch \'main\' using huggingface_hub"',
+        platforms=HF_ONLY,
+    ),
+    _msg(
         "message.bulk_upload",
         (SHARING, *CHANGE_TYPES),
-        r"^upload folder\b|^upload \d+ files?\b",
+        r"^upload folder\b|^upload \d+ files?\b|^add files using upload-large-folder\b",
         "A bulk Hub upload (upload_folder, web upload of several files) is sharing, unless every "
         "file it touched is of one single kind: then that kind decides (a folder of only "
         "weights is model structure, only sample images output data).",
-        '"Upload folder using huggingface_hub", "Upload 3 files"',
+        '"Upload folder using huggingface_hub", "Upload 3 files", "Add files using '
+        'upload-large-folder tool"',
         platforms=HF_ONLY,
     ),
     _msg(
@@ -297,10 +327,40 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.release",
         SHARING,
-        r"^release[sd]?\s*:?\s*v?\d|^release\s*$|^v?\d+\.\d+(\.\d+)?\S*\s*$"
-        r"|\bbump(ed|s)? (the )?(package )?version\b|\bversion bump\b|\bprepare (for )?release\b",
-        "Releasing a version (tag commit, version bump of the project itself) is sharing.",
-        '"Release v1.0.0", "v1.2.0", "bump version to 0.3.1"',
+        # one "^(?:...)" and one "\b(?:...)" group: Python's re scans such patterns ~3x
+        # faster than a flat alternation of anchored branches (bench/classify.py).
+        r"^(?:release[sd]?\s*:?\s*v?\d(?!\d*(?:\.\d+)?[bm]\b)|release\s*$"
+        r"|v?\d+\.\d+(?:\.\d+)?\S*\s*$"
+        r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
+        r"|chore\(release\))"
+        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump"
+        r"|prepare (?:for )?release)\b",
+        "Releasing a version (tag commit, version bump of the project itself, conventional "
+        "'chore: release') is sharing. A model size (\"Release 7B\") is not a version: such "
+        "commits go to message.release_named.",
+        '"Release v1.0.0", "v1.2.0", "bump version to 0.3.1", "chore: release v0.2.1"',
+    ),
+    _msg(
+        "message.release_named",
+        SHARING,
+        r"^(release[sd]?|releasing)\s+(?!notes?\b)\w",
+        "A commit announcing the release of a named model or version (\"Release Llama 2\") "
+        "publishes it, unless it adds the weight files themselves (then model structure).",
+        '"Release Llama 2", "Release code and 7B model"',
+        guard=Guard.NO_WEIGHTS,
+    ),
+    _msg(
+        "message.dependency_bump",
+        DEPENDENCY_LABELS,
+        r"^(?:bump [\w@./-]{1,100} from \S{1,40} to \S|bump the [\w-]{1,60} group\b"
+        r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
+        r"|update [\w@./-]{1,100} action to v?\d)"
+        r"|\b(?:pre-commit autoupdate|(?:docker )?base image)\b",
+        "Dependabot/Renovate/pre-commit.ci version bumps update a third-party dependency, also "
+        "when it is a CI action, a pre-commit hook or a Docker base image (any base-image "
+        "change is a dependency change).",
+        '"Bump actions/checkout from 3 to 4", "chore(deps): bump torch ...", '
+        '"[pre-commit.ci] pre-commit autoupdate"',
     ),
     _msg(
         "message.publish_to_hub",
@@ -311,12 +371,34 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"release checkpoints on huggingface", "publish to PyPI", "Sync with huggingface repo"',
     ),
     _msg(
+        "message.checkpoint_links",
+        SHARING,
+        r"\b(links?|download(s|able)?|releas\w*|add(ed|s)?|upload(ed|s)?|publish\w*)\b[^\n]{0,40}"
+        r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b",
+        "On GitHub, a README-only commit adding or releasing checkpoints (download links) "
+        "publishes artefacts: sharing.",
+        '"Add BERT-Large checkpoint" touching only README.md',
+        platforms=GH_ONLY,
+        guard=Guard.ONLY_DOCS,
+    ),
+    _msg(
         "message.evaluation_results",
         VALIDATION_INFRASTRUCTURE,
         r"\beval(uation)? results?\b|\bmodel-index\b|\bleaderboard\b|\bbenchmark results\b",
         "Reported evaluation results (model-index, leaderboard bots) are validation, even when "
         "they live in the model card.",
         '"Add evaluation results", "Adding Evaluation Results"',
+    ),
+    _msg(
+        "message.reported_results",
+        VALIDATION_INFRASTRUCTURE,
+        r"\bscores\b|\bresults? tables?\b"
+        r"|\b(benchmark|evaluation|eval|test|accuracy) (numbers|scores)\b"
+        r"|\b(add|update|report)\w*\b[^\n]{0,40}\bresults\b",
+        "Scores, results tables and benchmark numbers added to documentation only are reported "
+        "evaluation results: validation.",
+        '"Add MMLU and GSM8K scores", "Add results table to README"',
+        guard=Guard.ONLY_DOCS,
     ),
     _msg(
         "message.license",
@@ -329,11 +411,13 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.performance",
         PIPELINE_PERFORMANCE,
         r"\bfaster\b|\bspeed(s|ing)? ?up\b|\bspeedups?\b|\bfor speed\b|\bmemory\b|\blatency\b"
-        r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)\b|\bsdpa\b|\bkv[ _-]?cache\b"
+        r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)([ _-]?\d)?\b|\bsdpa\b"
+        r"|\bkv[ _-]?cache\b|\bgradient[ _-]?checkpointing\b"
         r"|\btorch\.compile\b|\boptimi[sz]e[sd]? (for )?(speed|performance|memory|inference)\b",
         "Speed and memory optimisations of the pipeline, unless the commit only touches docs or "
         "dependency manifests (adding flash-attn to requirements is a dependency change).",
-        '"speed up inference", "reduce memory usage", "use fused kernel", "flash attention"',
+        '"speed up inference", "reduce memory usage", "use fused kernel", "flash_attention_2", '
+        '"gradient checkpointing"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
     ),
     _msg(
@@ -364,6 +448,28 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"Upload LlamaForCausalLM", "Adding `safetensors` variant of this model"',
         platforms=HF_ONLY,
     ),
+    _msg(
+        "message.code_style",
+        UNCLASSIFIED,
+        r"\b(?:(?:re)?format(?:ted|ting)? (?:the )?(?:code|codebase|files)"
+        r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
+        r"|pre-commit)|unused imports?|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
+        r"|code style|pre-commit\.com hooks)\b|^style(?:\([^)\n]{0,40}\))?!?:",
+        "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
+        "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
+        '"Format code with black", "Remove unused imports", "style: fix lint errors"',
+        guard=Guard.CODE_ONLY,
+    ),
+    _msg(
+        "message.uninformative",
+        UNCLASSIFIED,
+        r"\A\s*(wip|update[sd]?|updates|fix(es|ed)?|minor( (fix(es)?|changes|updates|edits))?|misc"
+        r"|changes|tmp|temp|cleanup|\.+)[ \t.!]*(\n|\Z)",
+        "A message that is only 'wip', 'update' or 'fix' over files of several kinds names no "
+        "one change (the study dropped such commits as unclear): unclassified.",
+        '"wip", "update", "fix" touching train.py and model.py',
+        guard=Guard.MIXED_FILES,
+    ),
 )
 
 # --- stage 2: file rules (first match labels a path; order matters) ---------------------------
@@ -381,6 +487,14 @@ _FILE_RULES: tuple[Rule, ...] = (
         weight=0.25,
     ),
     _file(
+        "file.training_checkpoint_dir",
+        TRAINING_INFRASTRUCTURE,
+        "Everything inside an intermediate Trainer checkpoint folder (optimizer, scheduler, RNG "
+        "state, and the weights of that step) belongs to the training run, not to a release.",
+        "checkpoint-1000/*, global_step500/*",
+        dir_prefixes=("checkpoint-", "global_step"),
+    ),
+    _file(
         "file.project_metadata",
         PROJECT_METADATA,
         "Licence, ignore files, CI and repository tooling configure the project, not the model.",
@@ -391,7 +505,8 @@ _FILE_RULES: tuple[Rule, ...] = (
             "notice", "code_of_conduct.md", ".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml",
             "security.md", ".readthedocs.yaml", "manifest.in",
         ),
-        prefixes=("license", "licence", "copying"),
+        prefixes=("copying", "use_policy", "acceptable_use"),
+        substrings=("license", "licence"),
         dirs=(".github", ".circleci", ".gitlab", ".devcontainer"),
     ),
     _file(
@@ -400,6 +515,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Contributor guides are documentation for the project's developers.",
         "CONTRIBUTING.md, DEVELOPMENT.md",
         prefixes=("contributing", "development.md", "hacking"),
+    ),
+    _file(
+        "file.doc_pages",
+        EXTERNAL_DOCUMENTATION,
+        "READMEs and markdown/reST pages are user documentation wherever they sit "
+        "(configs/README.md, docs/results.md, RESULTS.md): checked before the data, output and "
+        "config folders so a page about results is not mistaken for a result file.",
+        "README*, *.md, *.rst, *.mdx in any folder",
+        prefixes=("readme",),
+        suffixes=(".md", ".rst", ".mdx"),
     ),
     _file(
         "file.dependency_manifest",
@@ -426,18 +551,35 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.tokenizer",
         PREPROCESSING,
-        "Tokenizer, vocabulary and feature-extractor files, and preprocessing code.",
-        "tokenizer*.json, tokenizer.model, vocab.*, merges.txt, special_tokens_map.json, "
-        "spiece.model, preprocessor_config.json, tokenization_*.py, preprocess*.py",
+        "Tokenizer, vocabulary and feature-extractor files, and preprocessing code (data "
+        "cleaning, deduplication, tokenizer training, audio/image feature preparation).",
+        "tokenizer*.json, tokenizer.model, *.model, vocab.*, merges.txt, "
+        "special_tokens_map.json, preprocessor_config.json, tokenization_*.py, preprocess*.py, "
+        "dedup*.py, train_tokenizer.py, audio.py",
         names=(
             "merges.txt", "special_tokens_map.json", "added_tokens.json", "spiece.model",
             "sentencepiece.bpe.model", "preprocessor_config.json", "feature_extractor_config.json",
-            "processor_config.json", "chat_template.jinja", "chat_template.json",
+            "processor_config.json", "chat_template.jinja", "chat_template.json", "audio.py",
         ),
-        prefixes=("tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm."),
-        suffixes=(".spm", ".vocab", ".bpe"),
+        prefixes=(
+            "tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm.",
+            "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
+            "near_dedup", "feature_extract", "image_processing", "processing_",
+        ),
+        suffixes=(".spm", ".vocab", ".bpe", ".model", ".tiktoken"),
         substrings=("clean",),
         dirs=("tokenizer", "tokenizers", "preprocess", "preprocessing"),
+    ),
+    _file(
+        "file.data_processing",
+        PREPROCESSING,
+        "Code in data folders whose name says it transforms data (clean, dedup, filter, split, "
+        "convert, format, normalise) prepares the data: preprocessing, not data loading.",
+        "data/clean_*.py, data/split_long_conversation.py, data/convert_alpaca.py",
+        substrings=("clean", "dedup", "filter", "split", "convert", "format", "normaliz",
+                    "process", "merge", "tokeniz"),
+        within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
+        only_suffixes=CODE_SUFFIXES,
     ),
     _file(
         "file.distributed_config",
@@ -470,6 +612,15 @@ _FILE_RULES: tuple[Rule, ...] = (
         "modeling_*.py, model.py, layers.py",
         names=("model.py", "models.py", "modeling.py", "layers.py", "modules.py", "network.py"),
         prefixes=("modeling_", "modelling_", "convert_"),
+    ),
+    _file(
+        "file.config_code",
+        PARAMETER_TUNING,
+        "Configuration code (config.py, configuration_*.py) holds hyper-parameters, also inside "
+        "model folders.",
+        "model/config.py, configuration_*.py, params.py",
+        names=("config.py", "configs.py", "params.py", "hparams.py", "model_config.py"),
+        prefixes=("configuration_",),
     ),
     _file(
         "file.model_code_dirs",
@@ -516,6 +667,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         dirs=("data", "datasets", "dataset", "corpus", "dataloaders"),
     ),
     _file(
+        "file.distribution",
+        SHARING,
+        "Scripts that distribute the published artefacts (download.sh, torch.hub's hubconf.py, "
+        "push_to_hub scripts) belong to sharing.",
+        "download.sh, download_*.py, hubconf.py, upload_to_hub.py",
+        names=("hubconf.py",),
+        prefixes=("download", "push_to_hub", "upload_to_hub"),
+        only_suffixes=CODE_SUFFIXES,
+    ),
+    _file(
         "file.config_dirs",
         PARAMETER_TUNING,
         "Configuration files kept in config folders hold hyper-parameters, even when named "
@@ -556,6 +717,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         suffixes=(".yaml", ".yml"),
     ),
     _file(
+        "file.output_media",
+        OUTPUT_DATA,
+        "Images and audio whose name or folder says they are generated or sample outputs are "
+        "output data, even in assets/ (assets/demo_output_1.png, assets/generated/cat.png).",
+        "*output*.png, *sample*.png, generated/*.png",
+        substrings=("output", "sample", "generated"),
+        dirs=("generated",),
+        only_suffixes=MEDIA_SUFFIXES,
+    ),
+    _file(
         "file.doc_image_dirs",
         EXTERNAL_DOCUMENTATION,
         "Images and media kept in documentation folders illustrate the README or docs.",
@@ -586,11 +757,11 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.documentation",
         EXTERNAL_DOCUMENTATION,
-        "User documentation: README/model card, markdown and docs pages, examples, notebooks, "
-        "citation files.",
-        "README.md, *.md, *.rst, docs/, examples/, *.ipynb, CITATION.cff",
+        "User documentation: README/model card, markdown and docs pages, examples and example "
+        "scripts, notebooks, citation files.",
+        "README.md, *.md, *.rst, docs/, examples/, example_*.py, *.ipynb, CITATION.cff",
         names=("citation.cff", "readme", "authors", "changelog"),
-        prefixes=("readme",),
+        prefixes=("readme", "example"),
         suffixes=(".md", ".rst", ".mdx", ".ipynb"),
         dirs=_DOC_DIRS,
     ),
@@ -614,6 +785,14 @@ _COMBINE_RULES: tuple[Rule, ...] = (
         "bump/upgrade/pin/version -> update; add/require or an added manifest -> add; "
         "otherwise (a modified manifest) update.",
         "change kinds (A/M/D) and the message's verbs",
+    ),
+    _combine(
+        "combine.packaging_metadata",
+        (PROJECT_METADATA, *DEPENDENCY_LABELS),
+        "When only packaging manifests (setup.py, pyproject.toml) carry the dependency vote and "
+        "the message has no dependency evidence (dependency words, a version constraint, a "
+        "well-known package), the change is packaging set-up: project metadata.",
+        '"Update setup.py classifiers", "Move to pyproject.toml", "Add support for Python 3.12"',
     ),
     _combine(
         "combine.named_file",
@@ -664,8 +843,10 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
         "fallback.parameters",
         PARAMETER_TUNING,
         r"\bconfig\w*|\bhyper-?param\w*|\bhparams\b|\blearning rate\b|\bbatch size\b"
-        r"|\bdropout\b|\bwarmup\b|\bmax_length\b|\brope_scaling\b|\btorch_dtype\b",
-        '"config", "hyper-parameters", "learning rate"',
+        r"|\bdropout\b|\bwarmup\b|\bmax_length\b|\brope_scaling\b|\btorch_dtype\b"
+        r"|\btemperature\b|\btop_[pk]\b|\bmax_new_tokens\b|\bcontext (length|window)\b"
+        r"|\bmax_seq_len\b|\bseq(uence)?[_ ]len(gth)?\b",
+        '"config", "hyper-parameters", "learning rate", "temperature", "context length"',
     ),
     _fallback(
         "fallback.model",
@@ -677,7 +858,7 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
     _fallback(
         "fallback.outputs",
         OUTPUT_DATA,
-        r"\bsamples?\b|\bpredictions?\b|\boutputs?\b|\bgenerations?\b",
+        r"\bsamples?\b|\bpredictions?\b|\boutputs?\b|\bgenerations\b",
         '"samples", "predictions", "outputs"',
     ),
     _fallback(
@@ -734,6 +915,21 @@ UPDATE_WORDS = _p(
 )
 ADD_WORDS = _p(r"\b(add(ed|s|ing)?|introduce[sd]?|require[sd]?|new dep\w*|install)\b")
 GENERIC_UPDATE_WORDS = _p(r"\bupdat(e[sd]?|ing)\b")
+
+#: Packaging manifests also hold project metadata (name, classifiers, python_requires, tool
+#: settings): they count as a dependency change only with dependency evidence in the message.
+PACKAGING_MANIFESTS: frozenset[str] = frozenset({"setup.py", "pyproject.toml"})
+#: Dependency evidence for packaging manifests (combine.packaging_metadata): dependency words,
+#: version constraints, or a well-known package named in the message.
+DEPENDENCY_EVIDENCE = _p(
+    r"\bdependenc\w*|\bdeps\b|\brequire(ments?|s|d)?\b|\binstall_requires\b|\bextras?\b"
+    r"|\boptional\b|\b(torch|pytorch|transformers|numpy|scipy|einops|accelerate|sentencepiece"
+    r"|tiktoken|tokenizers|safetensors|datasets|peft|bitsandbytes|deepspeed|flash[-_]attn"
+    r"|xformers|triton|vllm|protobuf|pandas|tqdm|wandb|tensorboard|jax|flax|tensorflow|onnx\w*"
+    r"|gradio|fastapi|pydantic|huggingface[-_]hub|timm|opencv\S*|pillow|librosa|soundfile"
+    r"|openai|nltk|spacy|scikit-learn|sklearn|apex|ninja|omegaconf|hydra\S*|lightning"
+    r"|pytorch-lightning|fire|sentence-transformers|evaluate|rouge\S*|jsonlines|regex)\b"
+)
 
 #: Hub web-UI messages that name one file: "Update config.json", "Delete pytorch_model.bin".
 NAMED_FILE = _p(

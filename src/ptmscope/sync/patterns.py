@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from ptmscope.sync.bins import bin_family, check_inputs
+from ptmscope.sync.bins import bin_family, check_inputs, to_utc_datetime
 from ptmscope.sync.intensity import Intensity, intensity
 from ptmscope.sync.lag import Lag, LagStats, lag_direction, lag_stats, switches
 from ptmscope.sync.sync_type import SyncType, sync_type
@@ -160,10 +160,13 @@ def family_pattern(
     ('No Lag', 'CSR', 'Rare Synchronization')
     """
     check_inputs(github, variants, now=now)
-    binned = bin_family(github, variants)
+    # Convert to UTC once; the measures below then take the cheap path of to_utc_datetime.
+    gh_utc = [to_utc_datetime(v) for v in github]
+    var_utc = {name: [to_utc_datetime(v) for v in dates] for name, dates in variants.items()}
+    binned = bin_family(gh_utc, var_utc)
     kind = sync_type(binned)
     level = intensity(binned)
-    lags = tuple(s.days for s in switches(github, variants))
+    lags = tuple(s.days for s in switches(gh_utc, var_utc))
     return FamilyPattern(
         lag=lag_direction(binned),
         sync_type=kind,

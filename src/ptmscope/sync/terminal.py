@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ptmscope.sync.bins import BIN_DAYS
+from ptmscope.sync.corpus import STUDY_CHANGE_TYPE_SHARES, STUDY_FAMILIES, STUDY_PATTERN_COUNTS
 from ptmscope.sync.patterns import FamilyPattern, Pattern
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 #: Timeline glyphs: GitHub active; variant active in a GitHub bin; variant active alone; idle.
 GLYPH_GITHUB, GLYPH_SHARED, GLYPH_ALONE, GLYPH_IDLE = "█", "█", "▒", "·"
 
+SYNC_SOURCE_WORDS = {"auto_sync": "auto-sync", "blob": "same blob",
+                     "fallback_last_variant_commit": "own last commit"}
 TYPE_WORDS = {"CS": "complete", "PS": "partial", "VS": "variant-dominated", "AS": "asynchronous"}
 INTENSITY_WORDS = {"R": "rare", "F": "frequent", "S": "sporadic"}
 
@@ -155,27 +158,25 @@ def render_links(report: FamilyReport) -> Iterator[RenderableType]:
     links = report.links
     if links is None:
         return
-    table = Table(title=f"Content links (as of {links.as_of.date()})", title_justify="left")
-    for col in ("variant", "last sync", "auto-sync", "same blobs", "isolated", "stale files",
-                "own edits"):
-        table.add_column(col)
+    lines = [Text(f"Content links (as of {links.as_of.date()})", style="bold")]
     for v in links.variants:
         resolved = sum(a.resolved for a in v.auto_sync)
-        table.add_row(
-            safe(v.variant, 50),
-            ("-" if v.last_sync_at is None else str(v.last_sync_at.date()))
-            + f" [dim]({v.last_sync_source.split('_')[0]})[/]",
-            f"{resolved}/{len(v.auto_sync)}",
-            f"{len(v.blobs)}/{len(v.shared_paths)}",
-            str(len(v.isolated_changes)),
-            str(len(v.stale_files)),
-            str(len(v.variant_only_edits)),
-        )
-    yield table
+        when = "-" if v.last_sync_at is None else str(v.last_sync_at.date())
+        via = SYNC_SOURCE_WORDS.get(v.last_sync_source, v.last_sync_source)
+        lines.append(Text.from_markup(
+            f"  [bold]{safe(v.variant, 60)}[/]: last sync {when} (via {via}); auto-sync "
+            f"{resolved}/{len(v.auto_sync)} resolved; same blob {len(v.blobs)}/"
+            f"{len(v.shared_paths)} shared files; {len(v.isolated_changes)} isolated upstream "
+            f"change(s); {len(v.stale_files)} stale file(s); {len(v.variant_only_edits)} "
+            "variant-only edit(s)"
+        ))
+    yield Group(*lines)
     stale = [s for v in links.variants for s in v.stale_files]
     if stale:
         detail = Table(title="Stale files (shipped older than upstream)", title_justify="left")
-        for col in ("variant", "file", "upstream changes since", "days stale",
+        widest = max(len(s.variant) for s in stale)
+        detail.add_column("variant", no_wrap=True, min_width=min(widest, 50))
+        for col in ("file", "upstream changes since", "days stale",
                     "days since last upstream change"):
             detail.add_column(col)
         for s in sorted(stale, key=lambda s: -s.days_stale)[:30]:
@@ -200,8 +201,10 @@ def render_corpus(summary: CorpusSummary) -> Iterator[RenderableType]:
     table.add_column("pattern")
     table.add_column("families", justify="right")
     table.add_column("%", justify="right")
+    table.add_column(f"study % (n={STUDY_FAMILIES})", justify="right", style="dim")
     for name, count in summary.patterns.items():
-        table.add_row(name, str(count), f"{100 * count / n:.1f}")
+        study = 100 * STUDY_PATTERN_COUNTS.get(name, 0) / STUDY_FAMILIES
+        table.add_row(name, str(count), f"{100 * count / n:.1f}", f"{study:.1f}")
     yield table
     yield Text(
         "lag: " + ", ".join(f"{k} {v}" for k, v in summary.lags.items())
@@ -226,14 +229,19 @@ def render_corpus(summary: CorpusSummary) -> Iterator[RenderableType]:
     shares.add_column("change type")
     shares.add_column("GitHub", justify="right")
     shares.add_column("Hugging Face", justify="right")
+    shares.add_column("study GitHub", justify="right", style="dim")
+    shares.add_column("study HF", justify="right", style="dim")
     gh, hf = summary.change_type_shares("github"), summary.change_type_shares("huggingface")
-    for label in sorted(set(gh) | set(hf), key=lambda k: -(gh.get(k, 0) + hf.get(k, 0))):
-        shares.add_row(label, f"{gh.get(label, 0):.1f}", f"{hf.get(label, 0):.1f}")
+    labels = set(gh) | set(hf) | set(STUDY_CHANGE_TYPE_SHARES)
+    for label in sorted(labels, key=lambda k: -(gh.get(k, 0) + hf.get(k, 0))):
+        study_gh, study_hf = STUDY_CHANGE_TYPE_SHARES.get(label, (0.0, 0.0))
+        shares.add_row(label, f"{gh.get(label, 0):.1f}", f"{hf.get(label, 0):.1f}",
+                       f"{study_gh:.1f}", f"{study_hf:.1f}")
     unc = [summary.change_types.get(side, {}).get("unclassified", 0)
            for side in ("github", "huggingface")]
     shares.add_row("[dim]unclassified (commits)[/]", str(unc[0]), str(unc[1]))
     yield shares
-    sim = Table(title="Change-type similarity tertiles", title_justify="left")
+    sim = Table(title="Similarity tertiles", title_justify="left")
     sim.add_column("tertile")
     sim.add_column("families", justify="right")
     for name, count in summary.similarity_tertiles.items():

@@ -133,7 +133,8 @@ def sections(facts: ModelFacts, *patterns: str) -> tuple[Section, ...]:
     """Card sections whose folded title matches any pattern (regex source strings)."""
     if facts.card is None:
         return ()
-    return facts.card.find_sections(*(_compiled(p) for p in patterns))
+    # One alternation instead of one search per pattern: this runs ~40 times per card.
+    return facts.card.find_sections(_compiled("|".join(f"(?:{p})" for p in patterns)))
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}

@@ -47,8 +47,8 @@ _HYPER_TEXT = probe(
     r"\s*[:=]?\s*[\d.e-]+",
     "learning", "batch", "epoch", "warmup", "weight",
 )
-_HARDWARE_SECTIONS = (r"hardware", r"compute infrastructure", r"environmental impact", r"training",
-                      r"compute")
+_HARDWARE_SECTIONS = (r"hardware", r"compute infrastructure", r"environmental impact",
+                      r"training", r"compute")
 _HARDWARE_TEXT = probe(
     r"\b(?:\d+\s*[x×]\s*)?(?:NVIDIA\s+)?(?:A100|H100|H200|V100|A10G?|T4|P100|L4|L40S?|"
     r"RTX\s?\d{4}|GTX\s?\d{3,4}|TPU\s?v\d\w*|TPUv\d\w*|MI\d{3}X?|Gaudi\d?)\b",

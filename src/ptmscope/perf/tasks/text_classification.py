@@ -55,7 +55,13 @@ def run(folder: Path, split: LoadedSplit, *, batch_size: int = 32,
     require_rows(split)
     label_col = find_column(split, LABEL_COLUMNS, "label")
     first, second = _text_columns(split)
-    labels = id2label(read_config(folder))
+    config = read_config(folder)
+    if config.get("problem_type") in ("multi_label_classification", "regression") or len(
+            id2label(config)) == 1:
+        raise NotVerifiable(Reason.TASK_UNSUPPORTED,
+                            "multi-label and regression heads are not supported (single-label "
+                            "classification only)")
+    labels = id2label(config)
     mapping = map_labels(split.columns[label_col], labels, split.class_names.get(label_col, ()))
     texts = [str(t) if t is not None else "" for t in split.columns[first]]
     pairs = [str(t) if t is not None else "" for t in split.columns[second]] if second else None

@@ -3,10 +3,12 @@
 // a browser without DecompressionStream, the fallback tables simply stay open.
 (function(){
   var nonce=document.currentScript.nonce;
-  var root=document.documentElement, t0=performance.now();
-  function mark(name){root.setAttribute("data-ms-"+name,Math.round(performance.now()-t0));}
+  var root=document.documentElement;
+  // milestones in ms since navigation start, for tests and benchmarks
+  function mark(name){root.setAttribute("data-ms-"+name,Math.round(performance.now()));}
   var packed=document.getElementById("ptm-plotly");
   if(!packed||typeof DecompressionStream==="undefined"){return;}
+  root.classList.add("js");  // plots will draw: reserve their space
   function render(){
     var specs=JSON.parse(document.getElementById("ptm-figures").textContent);
     var cfg={displaylogo:false,responsive:true,modeBarButtonsToRemove:["select2d","lasso2d"]};
@@ -30,9 +32,9 @@
   new Response(stream).text().then(function(code){
     mark("unpack");
     var s=document.createElement("script");
-    s.nonce=nonce;
+    s.nonce=nonce;  // allowed by the page's CSP like the inline scripts
     s.textContent=code;
-    document.head.appendChild(s);
+    document.head.appendChild(s);  // runs synchronously
     mark("plotly");
     render();
   });

@@ -7,6 +7,7 @@ check in ``registry.REPO_CHECKS`` over the records and returns their findings (a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from ptmscope.records import (
@@ -18,6 +19,7 @@ from ptmscope.records import (
     RepoRecord,
     Severity,
 )
+from ptmscope.risk.base import Rule
 from ptmscope.risk.repo_checks.base import (
     ANALYSIS,
     RepoCheck,
@@ -27,12 +29,16 @@ from ptmscope.risk.repo_checks.base import (
 )
 from ptmscope.risk.repo_checks.registry import REPO_CHECKS
 
-__all__ = ["REPO_CHECKS", "RepoCheck", "RepoFacts", "read_text_bounded", "run_repo_checks"]
+__all__ = ["REPO_CHECKS", "RepoCheck", "RepoFacts", "read_text_bounded", "repo_rules",
+           "run_repo_checks"]
+
+
+def repo_rules() -> tuple[Rule, ...]:
+    """Every repository check as a scanner-style ``Rule`` (for SARIF rules and docs)."""
+    return tuple(Rule(c.id, c.title, c.why, c.remedy, c.severity) for c in REPO_CHECKS)
 
 
 def _default_reader(repo: RepoRecord) -> TextReader:
-    import os
-
     root = repo.source if os.path.isdir(repo.source) else None
 
     def read(record: FileRecord) -> str | None:

@@ -18,7 +18,7 @@ from ptmscope.risk.repo_checks import pyast
 from ptmscope.risk.repo_checks.base import RepoCheck, RepoFacts
 
 LOADERS = ("from_pretrained", "hf_hub_download", "snapshot_download", "hf_hub_url",
-           "cached_download", "load_dataset")
+           "cached_download")
 REPO_KEYWORDS = ("repo_id", "pretrained_model_name_or_path", "model_id", "path", "repo_or_dir")
 MAX_FILES = 200
 MAX_FINDINGS = 30
