@@ -210,7 +210,8 @@ def _scan_body(
 def _is_filled(text: str) -> bool:
     stripped = text.replace(PLACEHOLDER, "").strip()
     # A section left as the template's HTML comment or bare list bullets is not filled.
-    stripped = re.sub(r"<!--.*?-->", "", stripped, flags=re.DOTALL).strip()
+    if "<!--" in stripped:
+        stripped = re.sub(r"<!--.*?-->", "", stripped, flags=re.DOTALL).strip()
     return any(ch.isalnum() for ch in stripped)
 
 
@@ -301,7 +302,8 @@ def _with_filled_subsections(sections: list[Section]) -> list[Section]:
         section = out[position]
         below = False
         while pending and pending[-1][0] > section.level:
-            below = below or pending.pop()[1]
+            deeper_filled = pending.pop()[1]
+            below = below or deeper_filled
         if below and not section.filled:
             out[position] = replace(section, filled=True)
         pending.append((section.level, out[position].filled or below))

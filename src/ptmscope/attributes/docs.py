@@ -37,7 +37,10 @@ printed with the list of its missing and partial items, so it never hides them.
 
 Stored findings (`analysis = "attributes"`, `subject = repo id`, `rule_id = check id`)
 carry the outcome, the category, the evidence and (when not present) the remedy; a missing or
-partial item is stored at the check's severity, a present one as `info`.
+partial item is stored at the check's severity, a present one as `info`. A model whose audit
+fails outright gets a single `audit` finding with outcome `error`; the rest of the corpus runs.
+Parameter counts come from safetensors headers only (8-byte length plus JSON header, at most
+100 MB per file and 256 MB per model); weights are never read or loaded.
 """
 
 

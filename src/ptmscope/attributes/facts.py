@@ -95,7 +95,8 @@ def card_meta(metadata: Mapping[str, Any] | None) -> CardMeta:
 
     fields = {str(k): v for k, v in metadata.items()}
     try:
-        data = ModelCardData(ignore_metadata_errors=True, **fields).to_dict()  # type: ignore[no-untyped-call]
+        # Its attributes, not to_dict(), which deep-copies the whole front matter.
+        data: Mapping[str, Any] = vars(ModelCardData(ignore_metadata_errors=True, **fields))
     except Exception:
         _log.debug("ModelCardData refused the metadata; using it raw")
         data = fields

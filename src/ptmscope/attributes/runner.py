@@ -24,7 +24,12 @@ from ptmscope.analyses import AnalysisSummary
 from ptmscope.attributes.audit import ANALYSIS, ModelAudit, audit_facts, audit_findings
 from ptmscope.attributes.corpus import CorpusRow, CorpusView, corpus_row, corpus_view
 from ptmscope.attributes.facts import CommitSummary, build_facts
-from ptmscope.attributes.safetensors import HeaderProblem, SafetensorsHeader, read_header
+from ptmscope.attributes.safetensors import (
+    MAX_HEADER_BYTES,
+    HeaderProblem,
+    SafetensorsHeader,
+    read_header,
+)
 from ptmscope.progress import NullProgress, Progress
 from ptmscope.records import (
     CardRecord,
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
 
 #: At most this many safetensors headers are read per model (sharded checkpoints).
 MAX_HEADERS_PER_MODEL = 64
+#: At most this many header bytes are read per model, over all its shards.
+MAX_HEADER_BYTES_PER_MODEL = 256 * 1024 * 1024
 #: Below this many models the audit runs in-process (a pool costs more than it saves).
 POOL_THRESHOLD = 400
 #: Models per unit of work sent to a worker.
@@ -141,6 +148,7 @@ def _utc(value: datetime | None) -> datetime | None:
 def read_headers(files: Sequence[FileRecord]) -> tuple[SafetensorsHeader | HeaderProblem, ...]:
     """Read the safetensors headers available on disk (bounded count and size)."""
     out: list[SafetensorsHeader | HeaderProblem] = []
+    budget = MAX_HEADER_BYTES_PER_MODEL
     for record in files:
         if not record.path.lower().endswith(".safetensors"):
             continue
@@ -148,8 +156,15 @@ def read_headers(files: Sequence[FileRecord]) -> tuple[SafetensorsHeader | Heade
             break
         if record.local_path is None:
             out.append(HeaderProblem(record.path, "file not on disk (listing only)"))
-        else:
-            out.append(read_header(record.local_path, record.path))
+            continue
+        if budget <= 0:
+            out.append(HeaderProblem(record.path, "header budget for this model used up"))
+            continue
+        limit = min(budget, MAX_HEADER_BYTES)
+        header = read_header(record.local_path, record.path, max_bytes=limit)
+        if isinstance(header, SafetensorsHeader):
+            budget -= header.header_bytes
+        out.append(header)
     return tuple(out)
 
 

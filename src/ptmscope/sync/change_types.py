@@ -25,6 +25,17 @@ Decisions taken where the taxonomy is silent (documented, applied consistently):
 * Platform matters: comment/typo messages touching only code are internal documentation on
   GitHub; images are output data on the Hub but documentation figures on GitHub (outside
   output folders); Trainer pushes and push_to_hub model-class messages exist only on the Hub.
+* Bot version bumps (Dependabot, Renovate, pre-commit.ci, Docker base images) are **update
+  dependency** even when the bumped thing is a CI action or a hook (``message.dependency_bump``).
+* ``setup.py`` / ``pyproject.toml`` also hold packaging metadata: without dependency evidence in
+  the message they are **project metadata** (``combine.packaging_metadata``).
+* Formatting/lint clean-ups of code, and a bare "wip"/"update"/"fix" over files of several
+  kinds, fit no type: **unclassified** (``message.code_style``, ``message.uninformative``).
+* A release named after a model ("Release Llama 2", sizes like "7B" are not versions) is
+  sharing unless the commit adds the weight files themselves (``message.release_named``).
+
+These were added after an independent labeller's set (``tests/data/commits_independent.jsonl``,
+phase 1: 0.902 Hugging Face / 0.750 GitHub before any tuning) showed the categories missing.
 
 Hostile input: messages are cut to :data:`MAX_MESSAGE_CHARS`, file lists to :data:`MAX_FILES`,
 paths to :data:`MAX_PATH_CHARS`; all patterns are precompiled and free of nested quantifiers.

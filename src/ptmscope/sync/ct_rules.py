@@ -464,7 +464,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.uninformative",
         UNCLASSIFIED,
         r"\A\s*(wip|update[sd]?|updates|fix(es|ed)?|minor( (fix(es)?|changes|updates|edits))?|misc"
-        r"|changes|tmp|temp|cleanup|\.+)[ \t.!]*(\n|\Z)",
+        r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)",
         "A message that is only 'wip', 'update' or 'fix' over files of several kinds names no "
         "one change (the study dropped such commits as unclear): unclassified.",
         '"wip", "update", "fix" touching train.py and model.py',
