@@ -23,7 +23,13 @@ from pathlib import Path
 
 from ptmscope.attributes.audit import ANALYSIS
 from ptmscope.attributes.corpus import corpus_view
-from ptmscope.attributes.runner import audit_all, load_inputs, summary_lines
+from ptmscope.attributes.runner import (
+    AuditInput,
+    audit_all,
+    audit_batch,
+    load_inputs,
+    summary_lines,
+)
 from ptmscope.records import (
     CardRecord,
     CommitRecord,
@@ -158,6 +164,8 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--db", type=Path, default=None, help="reuse/keep this store file")
+    parser.add_argument("--peer-sample", type=int, default=1000,
+                        help="cards timed against huggingface_hub's ModelCard (0: skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench.duckdb"
@@ -189,6 +197,33 @@ def main() -> None:
               f"(scaled to 10,000) = {elapsed * 10_000 / max(models, 1) / TARGET_SECONDS:.2f}")
         for line in summary_lines(view, written):
             print("  " + line)
+        _peer(items[: args.peer_sample])
+
+
+def _peer(sample: list[AuditInput]) -> None:
+    """Per-card cost of our whole audit vs huggingface_hub merely parsing the card (one core)."""
+    import logging
+
+    from huggingface_hub import ModelCard
+
+    for name in ("huggingface_hub.repocard", "huggingface_hub.repocard_data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    cards = [i.card.raw_text for i in sample if i.card is not None]
+    if not cards:
+        return
+    started = time.process_time()
+    for text in cards:
+        try:
+            ModelCard(text, ignore_metadata_errors=True)
+        except Exception:  # a peer refusing a card is fine here
+            continue
+    hub = (time.process_time() - started) / len(cards)
+    started = time.process_time()
+    audit_batch(sample, None)
+    ours = (time.process_time() - started) / len(sample)
+    print(f"peer (one core, {len(cards)} cards, CPU time): huggingface_hub ModelCard parse only "
+          f"{hub * 1000:.2f} ms/card; ptmscope full audit (31 checks, claims, findings) "
+          f"{ours * 1000:.2f} ms/card; ratio ours/peer {ours / hub:.1f}")
 
 
 if __name__ == "__main__":

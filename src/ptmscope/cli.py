@@ -16,7 +16,7 @@ import sys
 
 import typer
 
-from ptmscope.commands._common import err_console, escape
+from ptmscope.commands._common import err_console, escape, reflow
 from ptmscope.errors import PtmscopeError
 
 #: Command groups, in the order ``--help`` lists them.
@@ -61,6 +61,10 @@ def _root(
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"ptmscope.commands.{_name}").register(app)
+for _info in app.registered_commands:
+    # Docstrings are written wrapped at 100 columns; help text should flow with the terminal.
+    _doc = _info.help or (_info.callback.__doc__ if _info.callback else None)
+    _info.help = reflow(_doc)
 
 
 def main() -> None:

@@ -101,3 +101,8 @@ def test_report_file_is_small_and_written(filled_store: Store, tmp_path: Path) -
 ])
 def test_evidence_reads_as_one_escaped_line(evidence: object, text: str) -> None:
     assert evidence_text(evidence).startswith(text)
+
+
+def test_a_nonce_that_could_break_the_markup_is_refused(filled_store: Store) -> None:
+    with pytest.raises(ValueError, match="nonce"):
+        render_html(load_report_data(filled_store), FAKE_PLOTLY, 'x" onload="y')

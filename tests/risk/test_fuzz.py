@@ -40,7 +40,7 @@ def mutated(draw: st.DrawFn) -> bytes:
 INPUTS = st.one_of(st.binary(max_size=300), mutated())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(INPUTS)
 def test_core_scanners_never_raise(data: bytes) -> None:
     ctx = ScanContext("fuzz", dispatch=DISPATCHER.scan_stream)
@@ -50,7 +50,7 @@ def test_core_scanners_never_raise(data: bytes) -> None:
         scanner.scan(io.BytesIO(data), ctx)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(INPUTS)
 def test_dispatch_of_any_bytes_is_a_result_not_a_scanner_error(data: bytes) -> None:
     result = DISPATCHER.scan_stream(io.BytesIO(data), ScanContext("fuzz"))

@@ -245,3 +245,21 @@ def test_repo_rules_mirror_the_registry() -> None:
 
     assert [r.id for r in repo_rules()] == [c.id for c in REPO_CHECKS]
     assert all(r.title and r.why and r.fix for r in repo_rules())
+
+
+def test_hf_cache_snapshot_links_into_blobs_are_read(tmp_path: Path) -> None:
+    from ptmscope.risk.repo_checks.base import read_text_bounded
+
+    entry = tmp_path / "models--org--name"
+    (entry / "blobs").mkdir(parents=True)
+    snap = entry / "snapshots" / "abc"
+    snap.mkdir(parents=True)
+    (entry / "blobs" / "h1").write_text('{"auto_map": {}}')
+    (snap / "config.json").symlink_to("../../blobs/h1")
+    (tmp_path / "secret").write_text("x")
+    (snap / "leak.py").symlink_to(tmp_path / "secret")
+    rid = repo_id(Platform.HUGGINGFACE, "org/name")
+    ok = FileRecord(rid, "config.json", local_path=str(snap / "config.json"))
+    leak = FileRecord(rid, "leak.py", local_path=str(snap / "leak.py"))
+    assert read_text_bounded(ok, str(snap)) == '{"auto_map": {}}'
+    assert read_text_bounded(leak, str(snap)) is None

@@ -84,6 +84,24 @@ def escape(text: str, limit: int = 200) -> str:
     return rich_escape(clean)
 
 
+def reflow(doc: str | None) -> str:
+    """A docstring as command help for rich: prose paragraphs joined into one line each (typer
+    keeps single line breaks), indented example lines kept, and brackets escaped so that text
+    such as ``hf://org/name[@rev]`` is not taken for rich markup."""
+    import inspect
+
+    from rich.markup import escape as rich_escape
+
+    paragraphs = []
+    for block in inspect.cleandoc(doc or "").split("\n\n"):
+        lines = block.splitlines()
+        if any(line.startswith("  ") for line in lines):
+            paragraphs.append(block)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return rich_escape("\n\n".join(paragraphs))
+
+
 class RichProgress:
     """A ``ptmscope.progress.Progress`` drawn with rich on stderr (nothing when quiet)."""
 

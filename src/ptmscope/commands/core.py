@@ -53,7 +53,7 @@ def ingest_cmd(
     sources: Annotated[
         list[str],
         typer.Argument(
-            help="Paths, hf://org/name[@rev], GitHub URLs or manifests.", show_default=False
+            help="Paths, hf://org/name\\[@rev], GitHub URLs or manifests.", show_default=False
         ),
     ],
     db: DbOpt = DB_DEFAULT,

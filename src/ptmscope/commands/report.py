@@ -24,21 +24,6 @@ ReportOutOpt = Annotated[
 ]
 
 
-def reflow(doc: str | None) -> str:
-    """A docstring as command help: prose paragraphs joined into one line each (this typer
-    keeps single line breaks in rich mode), indented example lines kept as they are."""
-    import inspect
-
-    paragraphs = []
-    for block in inspect.cleandoc(doc or "").split("\n\n"):
-        lines = block.splitlines()
-        if any(line.startswith("  ") for line in lines):
-            paragraphs.append(block)
-        else:
-            paragraphs.append(" ".join(line.strip() for line in lines))
-    return "\n\n".join(paragraphs)
-
-
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
 
@@ -80,7 +65,7 @@ def register(app: typer.Typer) -> None:
             size = path.stat().st_size / 1e6
             err_console.print(f"wrote {path} ({size:.1f} MB)", highlight=False, markup=False)
 
-    app.command("report", help=reflow(report.__doc__))(report)
+    app.command("report")(report)
 
     def bom(
         model: Annotated[str, typer.Argument(help="The model: org/name, a repo id or hf://.")],
@@ -118,4 +103,4 @@ def register(app: typer.Typer) -> None:
         for error in errors[:5]:
             err_console.print(f"warning: BOM schema: {error}", highlight=False, markup=False)
 
-    app.command("bom", help=reflow(bom.__doc__))(bom)
+    app.command("bom")(bom)

@@ -6,10 +6,15 @@ scorecard, risk findings, claim checks, files and formats), one per family (time
 two-week bins, synchronization pattern, lags, staleness) and corpus views (pattern
 distribution, pattern by maturity, change-type shares, missing attributes by task).
 
-Safety: hostile text is escaped and clipped (``markup.esc``); figure data travels as JSON in
-one ``<script type="application/json">`` block escaped by ``markup.script_json``; and a
-Content-Security-Policy allows only the two scripts carrying this report's nonce, no network
-at all, so even an escaping bug could not run injected script or load anything.
+Safety: hostile text is escaped and clipped (``markup.esc``, ``markup.plot_text`` inside
+figures); figure data travels as JSON in one ``<script type="application/json">`` block
+escaped by ``markup.script_json``; and a Content-Security-Policy lets only scripts carrying
+this report's nonce run (the boot script, and the plotly.js it unpacks and starts with the
+same nonce) and forbids every network request, so even an escaping bug could not run an
+injected script, fire an inline event handler or load anything.
+
+plotly.js comes from the installed ``plotly`` package (``plotly.offline.get_plotlyjs()``) and
+is inlined once, gzipped and base64-encoded (see ``packed_bundle``).
 """
 
 from __future__ import annotations
@@ -67,7 +72,12 @@ def render_html(data: ReportData, plotly_js: str, nonce: str) -> str:
 
     Returns:
         the HTML text.
+
+    Raises:
+        ValueError: ``nonce`` is not a url-safe token.
     """
+    if not nonce or not all(ch.isalnum() or ch in "-_" for ch in nonce):
+        raise ValueError("the CSP nonce must be a non-empty url-safe token")
     figures = _Figures()
     ran = frozenset(data.overview.analyses)
     if data.is_empty:

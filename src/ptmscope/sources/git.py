@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -241,20 +242,20 @@ def _run_log(
     ]
     args += ["--numstat", "-M"] if numstat else ["--no-renames"]
     args.append("HEAD")
-    proc = subprocess.Popen(
-        git_command(repo, *args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=git_env(),
-    )
-    try:
-        result = _parse_log(rid, _iter_tokens(_read_chunks(proc)), numstat, progress)
-    finally:
-        assert proc.stderr is not None
-        stderr = proc.stderr.read(64 * 1024)
-        if proc.stdout is not None:
-            proc.stdout.close()
-        code = proc.wait()
+    # stderr goes to a file: a pipe that nobody reads while stdout streams could fill up
+    # (a repo with many warnings) and deadlock git.
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            git_command(repo, *args), stdout=subprocess.PIPE, stderr=errors, env=git_env()
+        )
+        try:
+            result = _parse_log(rid, _iter_tokens(_read_chunks(proc)), numstat, progress)
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
+            code = proc.wait()
+            errors.seek(0)
+            stderr = errors.read(64 * 1024)
     if code != 0:
         if numstat:
             return None

@@ -44,11 +44,8 @@ def read_text_bounded(record: FileRecord, root: str | None = None,
     path = record.local_path
     if path is None:
         return None
-    if root is not None:
-        real_root = os.path.realpath(root)
-        real = os.path.realpath(path)
-        if real != real_root and not real.startswith(real_root + os.sep):
-            return None
+    if root is not None and not _inside_repo(path, root):
+        return None
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError:
@@ -61,6 +58,19 @@ def read_text_bounded(record: FileRecord, root: str | None = None,
     if len(data) > limit:
         return None
     return data.decode("utf-8", errors="replace")
+
+
+def _inside_repo(path: str, root: str) -> bool:
+    """True when ``path`` resolves inside ``root`` - or into the ``blobs/`` folder of the
+    Hugging Face cache entry ``root`` is a snapshot of (``.../snapshots/<rev>`` links its
+    files to ``../../blobs/<hash>``)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if real == real_root or real.startswith(real_root + os.sep):
+        return True
+    blobs = os.path.join(os.path.dirname(os.path.dirname(real_root)), "blobs")
+    in_snapshots = os.path.basename(os.path.dirname(real_root)) == "snapshots"
+    return in_snapshots and real.startswith(blobs + os.sep)
 
 
 @dataclass(frozen=True, slots=True)
