@@ -87,3 +87,6 @@ def test_malicious_format_samples_are_flagged_and_nothing_runs(tmp_path: Path) -
     for name, result in results.items():
         worst = min((i.severity.rank for i in result.issues), default=99)
         assert worst <= Severity.MEDIUM.rank, (name, result.issues)
+    declared = {r.id for r in dispatcher.loaded.rules()} | {"SCAN-NOT-SCANNED"}
+    emitted = {i.rule_id for r in results.values() for i in r.issues}
+    assert emitted <= declared, emitted - declared

@@ -95,6 +95,13 @@ def test_module_outside_keras_is_flagged_by_danger(tmp_path: Path) -> None:
     assert ("my_package.layers.Fancy", Severity.MEDIUM) in found
 
 
+def test_keras_zip_scanned_without_a_dispatcher_still_checks_config() -> None:
+    data = keras_zip(keras3_model(dense("d"), LAMBDA3))
+    result = KerasZipScanner().scan(io.BytesIO(data), ScanContext("m.keras", size=len(data)))
+    assert any(i.rule_id == "KERAS-LAMBDA" for i in result.issues)
+    assert not any(i.rule_id == "KERAS-CONFIG-MISSING" for i in result.issues)
+
+
 def test_keras_zip_without_config_is_reported(tmp_path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

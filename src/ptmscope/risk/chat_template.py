@@ -29,7 +29,7 @@ from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scann
 
 FORMAT = "chat-template"
 MAX_TEMPLATE = 1024 * 1024
-MAX_JSON = 64 * 1024 * 1024
+MAX_JSON = 32 * 1024 * 1024  # tokenizer configs with huge vocabularies stay below this
 MAX_ISSUES = 50
 MAX_NESTING = 200
 

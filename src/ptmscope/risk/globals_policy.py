@@ -92,6 +92,13 @@ ALLOWED: tuple[str, ...] = (
     # TorchScript archives: list builders, and classes compiled from the archive's code/
     # (``__torch__.*`` is resolved by torch.jit.load, not imported; code/ is reported apart)
     "torch.jit._pickle:build_*", "torch.jit._pickle:restore_type_tag",
+    # training_args.bin (torch.save of a transformers TrainingArguments dataclass and enums)
+    "transformers.training_args:TrainingArguments", "transformers.training_args:OptimizerNames",
+    "transformers.training_args_seq2seq:Seq2SeqTrainingArguments",
+    "transformers.trainer_utils:IntervalStrategy", "transformers.trainer_utils:SchedulerType",
+    "transformers.trainer_utils:HubStrategy", "transformers.trainer_utils:SaveStrategy",
+    "transformers.trainer_utils:EvaluationStrategy", "transformers.trainer_utils:FSDPOption",
+    "transformers.debug_utils:DebugOption", "accelerate.utils.dataclasses:DistributedType",
     # joblib's array wrappers (the array data follows them in the stream)
     "joblib.numpy_pickle:NumpyArrayWrapper", "joblib.numpy_pickle_compat:NDArrayWrapper",
     "sklearn.externals.joblib.numpy_pickle:NumpyArrayWrapper",
@@ -163,14 +170,16 @@ DENY_GROUPS: tuple[DenyGroup, ...] = (
          "numpy.lib.npyio:*", "torch:load", "torch.serialization:*", "torch.hub:*",
          "torch.storage:_load_from_bytes", "torch.package:*", "torch.jit:load",
          "torch.utils.data.datapipes:*", "torch.utils._config_module:*", "yaml:*",
-         "keras:*", "tensorflow:*", "copyreg:_extension_registry"),
+         "keras:*", "tensorflow:*", "copyreg:_extension_registry", "pandas:read_pickle",
+         "pandas.io.pickle:*", "pandas:eval", "pandas.core.computation:*", "pandas:read_*"),
     ),
     DenyGroup(
         "network access", Severity.HIGH,
         "opens network connections (exfiltration, downloads, SSRF) when the file is loaded",
         ("socket:*", "_socket:*", "ssl:*", "http:*", "urllib:*", "urllib3:*", "requests:*",
          "aiohttp:*", "httpx:*", "ftplib:*", "smtplib:*", "telnetlib:*", "poplib:*",
-         "imaplib:*", "nntplib:*", "xmlrpc:*", "socketserver:*", "select:*", "selectors:*"),
+         "imaplib:*", "nntplib:*", "xmlrpc:*", "socketserver:*", "select:*", "selectors:*",
+         "huggingface_hub:*", "fsspec:*", "boto3:*", "botocore:*"),
     ),
     DenyGroup(
         "file system access", Severity.HIGH,

@@ -17,16 +17,25 @@ Two scanners cooperate through the dispatcher:
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import BinaryIO, ClassVar
 
 from ptmscope.records import Severity
-from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
+from ptmscope.risk.base import (
+    SNIFF_BYTES,
+    Inconclusive,
+    RiskIssue,
+    Rule,
+    ScanContext,
+    Scanner,
+    ScanResult,
+)
 from ptmscope.risk.keras_policy import KERAS_RULES, check_keras_config
 from ptmscope.risk.zip_scan import ZipScanner, is_zip
 
 FORMAT = "keras-v3"
 CONFIG_FORMAT = "keras-config"
-MAX_CONFIG = 64 * 1024 * 1024
+MAX_CONFIG = 16 * 1024 * 1024  # Keras configs are KB-MB; json.loads of more costs ~10x in RAM
 CONFIG_MEMBER = "config.json"
 #: Member names Keras v3 writers put first; a zip whose first member is one of these is Keras.
 KERAS_MEMBERS = ("metadata.json", "config.json", "model.weights.h5", "model.weights.npz")
@@ -75,13 +84,28 @@ class KerasZipScanner(ZipScanner):
         return name in ("metadata.json",) or name.startswith("assets/")
 
     def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
-        """Scan as a zip (members by content), then require a scanned config.json."""
+        """Scan as a zip (members by content), then require a scanned config.json.
+
+        Used without a dispatcher (as a library), members are still checked for a Keras
+        config so the archive's main risk is never silently skipped.
+        """
+        if ctx.dispatch is None:
+            ctx = replace(ctx, dispatch=_config_only_dispatch)
         result = super().scan(stream, ctx)
         if not any(p.endswith(f":{CONFIG_MEMBER}") for p in result.scanned):
             result.issues.append(RiskIssue(
                 "KERAS-CONFIG-MISSING", Severity.MEDIUM, CONFIG_MEMBER,
                 "Keras archive without a readable config.json", ZIP_RULES[0].why, "", FORMAT))
         return result
+
+
+def _config_only_dispatch(stream: BinaryIO, ctx: ScanContext) -> ScanResult:
+    """Minimal member dispatch: Keras configs are scanned, anything else is left alone."""
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    if KerasConfigScanner.sniff(head, ctx.path):
+        return KerasConfigScanner().scan(stream, ctx)
+    return ScanResult()
 
 
 def _looks_like_keras_config(head: bytes) -> bool:

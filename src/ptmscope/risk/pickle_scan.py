@@ -24,6 +24,7 @@ import io
 import mmap
 import re
 import struct
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar
@@ -500,7 +501,9 @@ class _Walker:
                 if len(raw) >= 2 and raw[:1] == raw[-1:] and raw[:1] in b"'\"":
                     raw = raw[1:-1]
                 try:
-                    unescaped = codecs.escape_decode(raw)[0]
+                    with warnings.catch_warnings():  # invalid escapes warn; the bytes are data
+                        warnings.simplefilter("ignore")
+                        unescaped = codecs.escape_decode(raw)[0]
                 except ValueError:
                     self.fail("STRING argument is not a valid escaped string", pos)
                 push(self.string(unescaped, pos, False))

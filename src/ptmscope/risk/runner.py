@@ -122,8 +122,10 @@ def scan_paths(
 @cache
 def all_rules() -> tuple[Rule, ...]:
     """Rules of every loaded scanner plus the dispatcher's own."""
+    from ptmscope.risk.repo_checks import repo_rules
+
     seen = {r.id: r for r in DISPATCH_RULES}
-    for rule in load_scanners().rules():
+    for rule in (*load_scanners().rules(), *repo_rules()):
         seen.setdefault(rule.id, rule)
     return tuple(seen.values())
 
@@ -155,6 +157,9 @@ def run_all(store: Store, progress: Progress) -> AnalysisSummary:
     the repo (``file:member`` for archive members), location, severity, and details with the
     construct, why and format. Files without a local copy are not scanned (nothing to read).
     """
+    from ptmscope.risk.lfs import verify_file_record
+    from ptmscope.risk.repo_checks import run_repo_checks
+
     repos = store.list_repos()
     progress.start("risk scan", len(repos))
     dispatcher = Dispatcher()
@@ -165,7 +170,15 @@ def run_all(store: Store, progress: Progress) -> AnalysisSummary:
     for repo in repos:
         subjects.append(repo.repo_id)
         not_scanned: list[str] = []
-        local = {f.local_path: f.path for f in store.files(repo.repo_id)
+        files = store.files(repo.repo_id)
+        # Repository-level risks (remote code, look-alike name, licence, signatures, pins)
+        # and LFS objects against their pointers: pure checks over the stored records.
+        findings += run_repo_checks(repo, store.card(repo.repo_id), files,
+                                    store.commits(repo.repo_id))
+        for record in files:
+            findings += [issue_to_finding(i, repo.repo_id, record.path)
+                         for i in verify_file_record(record)]
+        local = {f.local_path: f.path for f in files
                  if f.local_path and Path(f.local_path).is_file()}
         for local_path in sorted(local, key=local.__getitem__):
             result = dispatcher.scan_file(Path(local_path), local_path,

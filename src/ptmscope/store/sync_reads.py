@@ -1,7 +1,8 @@
 """Bulk reads for the synchronization analysis (few queries for a whole corpus).
 
 ``Store.commits`` builds full ``CommitRecord`` objects one repository at a time; a corpus run
-over thousands of repositories needs only sha, time, message and touched paths, read in four
+over thousands of repositories needs only sha, time, message and touched paths (with the blob
+id each path had after the commit, for the content links), read in four
 queries through Arrow. Times come back as epoch microseconds and become aware UTC datetimes.
 """
 
@@ -23,6 +24,9 @@ class RepoRows:
         commits: ``(sha, committed_at UTC, message)``, oldest first (ties by sha).
         paths: sha -> the paths its commit touched (sorted).
         kinds: sha -> the change kinds, parallel to ``paths``.
+        blobs: sha -> the blob id of each path after the commit, parallel to ``paths`` (None:
+            deleted or unknown); only shas with at least one known blob id are present, so a
+            repository mined without per-commit blob ids (e.g. from the Hub) has none.
         head_blobs: path at HEAD -> blob id.
         duplicate_shas: shas stored more than once for this repository.
     """
@@ -33,6 +37,7 @@ class RepoRows:
     commits: tuple[tuple[str, datetime, str], ...] = ()
     paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    blobs: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     head_blobs: dict[str, str | None] = field(default_factory=dict)
     duplicate_shas: tuple[str, ...] = ()
 
@@ -65,7 +70,9 @@ COMMIT_TIME_COLUMN = "committed_at"
 
 
 def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str, RepoRows]:
-    """Read the commits, touched paths and HEAD blobs of ``repo_ids`` (all repos when None).
+    """Read commits, touched paths (with per-commit blob ids) and HEAD blobs of ``repo_ids``.
+
+    All repositories when ``repo_ids`` is None.
 
     Repositories that are not stored are absent from the result. A sha stored twice for one
     repository is kept once and listed in ``duplicate_shas``.
@@ -93,21 +100,25 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
             continue
         seen[rid].add(sha)
         commits[rid].append((sha, _EPOCH + timedelta(microseconds=micros or 0), message))
-    touched: dict[str, dict[str, list[tuple[str, str]]]] = {rid: {} for rid in repos}
-    f_rid, f_sha, f_path, f_kind = _columns(
-        store, "SELECT repo_id, sha, path, change_kind FROM commit_files{where}", ids
+    touched: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {rid: {} for rid in repos}
+    f_rid, f_sha, f_path, f_kind, f_blob = _columns(
+        store, "SELECT repo_id, sha, path, change_kind, blob_id FROM commit_files{where}", ids
     )
-    for rid, sha, path, kind in zip(f_rid, f_sha, f_path, f_kind, strict=True):
+    for rid, sha, path, kind, blob in zip(f_rid, f_sha, f_path, f_kind, f_blob, strict=True):
         per_repo = touched.get(rid)
         if per_repo is not None:
-            per_repo.setdefault(sha, []).append((path, kind))
+            per_repo.setdefault(sha, []).append((path, kind, blob))
     paths: dict[str, dict[str, tuple[str, ...]]] = {rid: {} for rid in repos}
     kinds: dict[str, dict[str, tuple[str, ...]]] = {rid: {} for rid in repos}
+    commit_blobs: dict[str, dict[str, tuple[str | None, ...]]] = {rid: {} for rid in repos}
     for rid, per_sha in touched.items():
-        for sha, pairs in per_sha.items():
-            pairs.sort()
-            paths[rid][sha] = tuple(p for p, _ in pairs)
-            kinds[rid][sha] = tuple(k for _, k in pairs)
+        for sha, triples in per_sha.items():
+            triples.sort(key=lambda t: (t[0], t[1]))
+            paths[rid][sha] = tuple(p for p, _, _ in triples)
+            kinds[rid][sha] = tuple(k for _, k, _ in triples)
+            blob_ids = tuple(b for _, _, b in triples)
+            if any(blob_ids):
+                commit_blobs[rid][sha] = blob_ids
     blobs: dict[str, dict[str, str | None]] = {rid: {} for rid in repos}
     b_rid, b_path, b_blob = _columns(store, "SELECT repo_id, path, blob_id FROM files{where}", ids)
     for rid, path, blob in zip(b_rid, b_path, b_blob, strict=True):
@@ -116,7 +127,7 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
     return {
         rid: RepoRows(
             repo_id=rid, platform=platform, name=name, commits=tuple(commits[rid]),
-            paths=paths[rid], kinds=kinds[rid], head_blobs=blobs[rid],
+            paths=paths[rid], kinds=kinds[rid], blobs=commit_blobs[rid], head_blobs=blobs[rid],
             duplicate_shas=tuple(sorted(dups.get(rid, ()))),
         )
         for rid, (platform, name) in repos.items()

@@ -6,6 +6,8 @@
 Pinning to a commit sha (``revision="<40 hex>"``, ``torch.hub.load("owner/repo:<sha>")``)
 freezes it. Only calls whose target is a literal Hub id are judged (a variable may be a local
 path); a branch name (``main``) counts as unpinned, a tag or other name as weakly pinned.
+An unpinned load with ``trust_remote_code=True`` is high: the other repository's next push
+runs as code here.
 """
 
 from __future__ import annotations
@@ -57,8 +59,12 @@ def judge_call(loader: str, node: ast.Call) -> tuple[Severity, str] | None:
                 isinstance(rev_expr, ast.Constant) and rev_expr.value is None):
             return None  # computed revision: cannot judge statically
         ref = pyast.const_str(rev_expr)
+    remote = pyast.keyword(node, "trust_remote_code")
+    runs_code = isinstance(remote, ast.Constant) and remote.value is True
     if ref is None or ref in _BRANCHES:
         how = "no revision" if ref is None else f"branch {ref!r}"
+        if runs_code:  # whatever that repository pushes next is executed here
+            return Severity.HIGH, f"{loader}({repo!r}, trust_remote_code=True) with {how}"
         return Severity.MEDIUM, f"{loader}({repo!r}) with {how}"
     if _SHA.fullmatch(ref):
         return None
