@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,31 @@ def test_the_demo_builds_ingests_analyses_and_reports(tmp_path: Path) -> None:
     assert names == {"attributes", "risk", "perf", "sync"}
     assert not any(a["counts"].get("failed") for a in payload["analyses"]), payload["analyses"]
     assert all(a["counts"].get("available", 1) for a in payload["analyses"]), payload["analyses"]
+    _validate("demo", payload)
+
+
+def _validate(name: str, payload: object) -> None:
+    import jsonschema
+
+    from ptmscope.report.schemas import load_schema
+
+    jsonschema.validate(payload, load_schema(name))
+
+
+def test_core_json_outputs_match_their_schemas(ingested: Path, demo_corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = str(ingested)
+    for name, args in (
+        ("ls", ["ls", "--db", db, "--json"]),
+        ("ls", ["ls", "--families", "--db", db, "--json"]),
+        ("show", ["show", "lumen-ai/tinylm-125m", "--db", db, "--json"]),
+        ("ingest", ["ingest", str(demo_corpus.manifest), "--db", db, "--json"]),
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        _validate(name, json.loads(result.stdout))
+    analyze_db = tmp_path / "a.duckdb"
+    shutil.copy(ingested, analyze_db)
+    result = runner.invoke(app, ["analyze", "--db", str(analyze_db), "--json", "--only", "risk"])
+    payload = json.loads(result.stdout)
+    _validate("analyze", payload)
+    assert [a["name"] for a in payload["analyses"]] == ["risk"]

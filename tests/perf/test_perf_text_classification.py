@@ -144,3 +144,33 @@ def test_empty_split_is_not_verifiable(setup: dict[str, Any], tmp_path: Path) ->
         result("text-classification", [("accuracy", 0.5)])]), encoding="utf-8")
     verdict = verify_model(setup["folder"], tmp_path).verdicts[0]  # the folder's test.csv
     assert verdict.reason is Reason.EMPTY_SPLIT
+
+
+def test_regression_head_is_scored_by_correlation(
+    tiny_factory: Callable[..., Path], tmp_path: Path
+) -> None:
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    stats = pytest.importorskip("scipy.stats")
+    folder = tiny_factory("ForSequenceClassification", labels=("LABEL_0",), seed=8)
+    first, second = sentences(30, seed=41), sentences(30, seed=42)
+    tok = transformers.AutoTokenizer.from_pretrained(folder)
+    model = transformers.AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    with torch.no_grad():
+        raw = model(**tok(first, second, padding=True, return_tensors="pt")).logits[:, 0]
+    gold = [round(float(x) + 0.3 * ((i * 7) % 5 - 2), 3) for i, x in enumerate(raw)]
+    expected = stats.spearmanr(raw.tolist(), gold).statistic
+    data = tmp_path / "stsb.csv"
+    with data.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["sentence1", "sentence2", "label"])
+        writer.writerows(zip(first, second, gold, strict=True))
+    (folder / "README.md").write_text(card_text([result(
+        "text-classification", [("spearmanr", round(float(expected), 4)), ("pearson", 0.1),
+                                ("accuracy", 0.9)], dataset="glue", split="test")]),
+        encoding="utf-8")
+    spearman, pearson, accuracy = verify_model(folder, data, resamples=100).verdicts
+    assert spearman.status is Status.CONSISTENT, spearman.message
+    assert spearman.measured == pytest.approx(expected, abs=1e-4)
+    assert pearson.status is Status.DISCREPANT
+    assert accuracy.reason is Reason.METRIC_UNKNOWN

@@ -43,6 +43,7 @@ def _ingest_payload(report: Any, db: Path) -> dict[str, Any]:
                 "commits": i.commits,
                 "files": i.files,
                 "notes": list(i.notes),
+                "problems": list(i.problems),
             }
             for i in report.items
         ],

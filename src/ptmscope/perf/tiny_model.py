@@ -36,8 +36,8 @@ LABELS = ("negative", "positive")
 HIDDEN, LAYERS, HEADS, INTERMEDIATE, MAX_POSITIONS = 32, 2, 2, 64, 128
 
 
-def _vocab() -> list[str]:
-    return [*SPECIAL_TOKENS, *sorted(set(WORDS))]
+def _vocab(words: Sequence[str] = WORDS) -> list[str]:
+    return [*SPECIAL_TOKENS, *sorted({w.lower() for w in words} - set(SPECIAL_TOKENS))]
 
 
 def _parameters(vocab_size: int, n_labels: int, rng: np.random.Generator
@@ -101,17 +101,18 @@ def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str] |
     return struct.pack("<Q", len(raw)) + raw + b"".join(chunks)
 
 
-def write_tiny_text_classifier(folder: Path, *, seed: int, labels: Sequence[str] = LABELS
-                               ) -> None:
+def write_tiny_text_classifier(folder: Path, *, seed: int, labels: Sequence[str] = LABELS,
+                               words: Sequence[str] = WORDS) -> None:
     """Write config.json (with id2label), vocab.txt, tokenizer files and model.safetensors.
 
     Args:
         folder: created if needed; existing files of the same names are overwritten.
         seed: random seed of the weights (same seed, same bytes).
         labels: the label names, by id; the model always predicts the last one.
+        words: the vocabulary (whole words; others become [UNK]), lower-cased.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    vocab = _vocab()
+    vocab = _vocab(words)
     n = len(labels)
     config = {
         "architectures": ["BertForSequenceClassification"], "model_type": "bert",

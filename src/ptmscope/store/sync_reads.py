@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from ptmscope.store.store import Store
@@ -62,6 +63,7 @@ def _columns(store: Store, sql: str, ids: Sequence[str] | None) -> list[list[Any
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PATH_AND_KIND = itemgetter(0, 1)
 
 #: **(ours)** The commit time the sync analysis uses: the committer date, i.e. when the change
 #: landed in the repository (an author date can be months older after a rebase or cherry-pick).
@@ -113,7 +115,7 @@ def read_repos(store: Store, repo_ids: Iterable[str] | None = None) -> dict[str,
     commit_blobs: dict[str, dict[str, tuple[str | None, ...]]] = {rid: {} for rid in repos}
     for rid, per_sha in touched.items():
         for sha, triples in per_sha.items():
-            triples.sort(key=lambda t: (t[0], t[1]))
+            triples.sort(key=_PATH_AND_KIND)  # blobs may be None: never compare them
             paths[rid][sha] = tuple(p for p, _, _ in triples)
             kinds[rid][sha] = tuple(k for _, k, _ in triples)
             blob_ids = tuple(b for _, _, b in triples)

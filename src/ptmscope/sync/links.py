@@ -33,7 +33,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from posixpath import basename
 from typing import NamedTuple
@@ -297,8 +297,12 @@ def is_card(path: str) -> bool:
     return basename(path).lower() in CARD_FILE_NAMES
 
 
+_PLUMBING_SUFFIXES = tuple(PLUMBING_FILE_NAMES)
+
+
 def _is_plumbing(path: str) -> bool:
-    return basename(path) in PLUMBING_FILE_NAMES
+    # endswith first: this runs for every touched path of a corpus
+    return path.endswith(_PLUMBING_SUFFIXES) and basename(path) in PLUMBING_FILE_NAMES
 
 
 def _is_evidence(path: str, blob: str | None) -> bool:
@@ -343,7 +347,8 @@ def match_shared_paths(
 
 
 def _days(later: datetime, earlier: datetime) -> int:
-    return max(0, (later - earlier).days)
+    """Calendar days between two moments, counted on UTC dates (as the bins are)."""
+    return max(0, (later.astimezone(UTC).date() - earlier.astimezone(UTC).date()).days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,8 +358,6 @@ def _days(later: datetime, earlier: datetime) -> int:
 def _auto_sync_link(
     upstream: RepoSide, by_sha: Mapping[str, CommitInfo], variant: str, commit: CommitInfo
 ) -> CommitLink | None:
-    if AUTO_SYNC_MARK not in commit.message:  # cheap test before the regex
-        return None
     parsed = parse_auto_sync(commit.message)
     if parsed is None:
         return None
@@ -383,7 +386,8 @@ def _auto_sync_link(
 def auto_sync_links(upstream: RepoSide, variant: RepoSide) -> tuple[CommitLink, ...]:
     """Auto-sync links of ``variant``; resolved when the sha (or its prefix) is upstream's."""
     by_sha = {c.sha.lower(): c for c in upstream.commits}
-    found = (_auto_sync_link(upstream, by_sha, variant.name, c) for c in variant.commits)
+    found = (_auto_sync_link(upstream, by_sha, variant.name, c) for c in variant.commits
+             if AUTO_SYNC_MARK in c.message)  # cheap test before the call and the regex
     return tuple(link for link in found if link is not None)
 
 
@@ -413,14 +417,14 @@ class UpstreamIndex:
     Attributes:
         history: upstream path -> its touches, oldest first (blob None: deleted).
         occurrences: blob -> ``(path, position in history[path])`` where upstream wrote it.
-        producers: blob -> the upstream touches that wrote it, oldest first, with their times
-            (for bisecting "the last producer at or before a variant commit").
+        producers: blob -> ``(commit, path)`` of the upstream touches that wrote it, oldest
+            first (only blobs that count as evidence, see :func:`_is_evidence`).
         by_name: file name -> upstream paths with that name (ever).
     """
 
     history: Mapping[str, tuple[_Touch, ...]]
     occurrences: Mapping[str, tuple[tuple[str, int], ...]]
-    producers: Mapping[str, tuple[tuple[datetime, ...], tuple[tuple[CommitInfo, str], ...]]]
+    producers: Mapping[str, Sequence[tuple[CommitInfo, str]]]
     by_name: Mapping[str, tuple[str, ...]]
 
 
@@ -444,9 +448,7 @@ def index_upstream(upstream: RepoSide) -> UpstreamIndex:
     return UpstreamIndex(
         history={p: tuple(t) for p, t in history.items()},
         occurrences={b: tuple(o) for b, o in occurrences.items()},
-        producers={
-            b: (tuple(c.at for c, _ in made), tuple(made)) for b, made in producers.items()
-        },
+        producers=producers,
         by_name={n: tuple(sorted(p)) for n, p in by_name.items()},
     )
 
@@ -458,8 +460,10 @@ def _producer(index: UpstreamIndex, blob: str, when: datetime) -> tuple[CommitIn
     writes an old blob again: the variant came from the revert); when upstream wrote it only
     later (the variant was first), the earliest upstream commit that wrote it.
     """
-    times, made = index.producers[blob]
-    i = bisect_right(times, when)
+    made = index.producers[blob]
+    if len(made) == 1:
+        return made[0]
+    i = bisect_right([c.at for c, _ in made], when)
     return made[i - 1] if i else made[0]
 
 
@@ -470,7 +474,8 @@ def _blob_links(
     for commit in variant.commits:
         grouped: dict[str, tuple[CommitInfo, list[LinkedFile]]] = {}
         for path, blob in zip(commit.paths, commit.blobs or (), strict=False):
-            if blob is None or blob not in index.producers or not _is_evidence(path, blob):
+            # producers holds evidence blobs only; the variant's path may still be plumbing
+            if blob is None or blob not in index.producers or _is_plumbing(path):
                 continue
             source, up_path = _producer(index, blob, commit.at)
             grouped.setdefault(source.sha, (source, []))[1].append(
@@ -496,8 +501,9 @@ def _variant_versions(variant: RepoSide) -> tuple[dict[str, list[tuple[CommitInf
             current[path] = blob
             if blob is not None:
                 written.setdefault(path, []).append((commit, blob))
-    head = variant.head_blobs or current
-    shipped = {p: b for p, b in head.items() if b is not None}
+    # HEAD as listed (a path the listing has without a blob id keeps its last written one)
+    head = {p: current.get(p) if b is None else b for p, b in variant.head_blobs.items()}
+    shipped = {p: b for p, b in (head or current).items() if b is not None}
     return written, shipped
 
 
@@ -512,7 +518,7 @@ def _stale_file(
     upstream changed after that version (not one it deleted), preferring the same file name,
     then the same path, then the most recent occurrence of the version.
     """
-    candidates: list[tuple[tuple[bool, bool, int], str, int]] = []
+    candidates: list[tuple[tuple[bool, bool, float], str, int]] = []
     seen: dict[str, int] = {}
     for up_path, position in index.occurrences.get(blob, ()):
         seen[up_path] = max(position, seen.get(up_path, -1))
@@ -524,7 +530,7 @@ def _stale_file(
         if latest is None:
             continue
         key = (basename(up_path) != basename(path), up_path != path,
-               -touches[position].commit.at.timestamp().__int__())
+               -touches[position].commit.at.timestamp())
         candidates.append((key, up_path, position))
     if not candidates:
         return None

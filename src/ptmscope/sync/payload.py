@@ -6,10 +6,11 @@ The shapes are described by ``ptmscope/report/schemas/sync.schema.json``; bump
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ptmscope.sync.bins import BIN_DAYS
-from ptmscope.sync.links import FamilyLinks, VariantLinks
+from ptmscope.sync.links import CommitLink, FamilyLinks, VariantLinks
 from ptmscope.sync.profile import ChangeProfile
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ptmscope.sync.runner import FamilyReport
 
 #: Version of the ``sync --json`` output shape.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: At most this many commit shas are listed per field (counts are always complete).
 MAX_LISTED = 50
@@ -32,34 +33,61 @@ def _profile(p: ChangeProfile) -> dict[str, Any]:
     }
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _commit_link(link: CommitLink) -> dict[str, Any]:
+    return {
+        "method": link.method.value, "variant_sha": link.variant_sha,
+        "variant_at": _iso(link.variant_at), "upstream_repo": link.upstream_repo,
+        "upstream_sha": link.upstream_sha, "upstream_at": _iso(link.upstream_at),
+        "resolved": link.resolved,
+        "files": [
+            {"variant_path": f.variant_path, "upstream_path": f.upstream_path,
+             "blob_id": f.blob_id}
+            for f in link.files[:MAX_LISTED]
+        ],
+    }
+
+
 def _variant_links(v: VariantLinks) -> dict[str, Any]:
+    auto = v.auto_sync
     return {
         "variant": v.variant,
+        "method": v.method.value,
         "shared_files": len(v.shared_paths),
-        "last_sync_at": None if v.last_sync_at is None else v.last_sync_at.isoformat(),
+        "last_sync_at": _iso(v.last_sync_at),
         "last_sync_source": v.last_sync_source,
         "auto_sync": {
-            "total": len(v.auto_sync),
-            "resolved": sum(a.resolved for a in v.auto_sync),
+            "total": len(auto),
+            "resolved": sum(a.resolved for a in auto),
             "links": [
                 {"variant_sha": a.variant_sha, "upstream_repo": a.upstream_repo,
                  "upstream_sha": a.upstream_sha, "resolved": a.resolved}
-                for a in v.auto_sync[:MAX_LISTED]
+                for a in auto[:MAX_LISTED]
             ],
         },
         "blob_links": [
-            {"variant_path": b.variant_path, "upstream_path": b.upstream_path,
-             "blob_id": b.blob_id, "upstream_sha": b.upstream_sha}
-            for b in v.blobs[:MAX_LISTED]
-        ],
+            {"variant_path": f.variant_path, "upstream_path": f.upstream_path,
+             "blob_id": f.blob_id, "upstream_sha": b.upstream_sha,
+             "variant_sha": b.variant_sha}
+            for b in v.blob_links for f in b.files
+            if f.upstream_path is not None and f.blob_id is not None
+        ][:MAX_LISTED],
+        "commit_links": [_commit_link(lk) for lk in v.commit_links[:MAX_LISTED]],
         "isolated_changes": {
             "count": len(v.isolated_changes), "commits": list(v.isolated_changes[:MAX_LISTED]),
         },
         "stale_files": [
             {"variant_path": s.variant_path, "upstream_path": s.upstream_path,
-             "variant_version_at": None if s.variant_version_at is None
-             else s.variant_version_at.isoformat(),
+             "method": s.method.value,
+             "variant_blob": s.variant_blob, "upstream_blob": s.upstream_blob,
+             "variant_version_at": _iso(s.variant_version_at),
+             "upstream_version_at": _iso(s.upstream_version_at),
              "upstream_changes": len(s.upstream_changes),
+             "first_missed_sha": s.first_missed_sha,
+             "latest_upstream_sha": s.latest_upstream_sha,
              "first_missed_at": s.first_missed_at.isoformat(),
              "last_upstream_change_at": s.last_upstream_change_at.isoformat(),
              "days_stale": s.days_stale,
@@ -68,7 +96,7 @@ def _variant_links(v: VariantLinks) -> dict[str, Any]:
         ],
         "variant_only_edits": [
             {"sha": e.sha, "at": e.at.isoformat(), "variant_path": e.variant_path,
-             "upstream_path": e.upstream_path}
+             "upstream_path": e.upstream_path, "blob_id": e.blob_id}
             for e in v.variant_only_edits[:MAX_LISTED]
         ],
     }
@@ -78,6 +106,7 @@ def links_payload(links: FamilyLinks) -> dict[str, Any]:
     """The content links of a family."""
     return {
         "as_of": links.as_of.isoformat(),
+        "methods": list(links.methods),
         "isolated_changes": {
             "count": len(links.isolated_changes),
             "commits": list(links.isolated_changes[:MAX_LISTED]),

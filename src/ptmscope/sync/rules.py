@@ -56,8 +56,8 @@ SYNC_RULES: tuple[SyncRule, ...] = (
     ),
     SyncRule(
         "sync.isolated_changes", "Upstream changes that reached no variant",
-        "Upstream changed files the variants ship after their last sync; users of the "
-        "variants do not get those changes.",
+        "Upstream changed files the variants ship and no variant ever picked the new "
+        "version up; users of the variants do not get those changes.",
         "Review the listed upstream commits and publish updated variants where they apply.",
         Severity.LOW, Outcome.MISSING,
     ),

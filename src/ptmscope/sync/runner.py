@@ -153,7 +153,7 @@ def _side(rows: RepoRows) -> RepoSide:
     return RepoSide(
         name=rows.name,
         commits=tuple(
-            CommitInfo(sha, at, message, rows.paths.get(sha, ()))
+            CommitInfo(sha, at, message, rows.paths.get(sha, ()), rows.blobs.get(sha, ()))
             for sha, at, message in rows.commits
         ),
         head_blobs=rows.head_blobs,
@@ -280,10 +280,17 @@ def findings_for(report: FamilyReport) -> list[Finding]:
         for s in v.stale_files:
             out.append(_finding(
                 "sync.stale_file", fid,
-                f"{v.variant} ships an older {s.variant_path}: upstream changed it "
-                f"{len(s.upstream_changes)} time(s) since, {s.days_stale} days ago first",
+                f"{v.variant} ships an older {s.variant_path}: upstream changed "
+                f"{s.upstream_path} on {s.first_missed_at.date()} "
+                f"({s.first_missed_sha[:12]}), {s.days_stale} days ago"
+                + (f", and {len(s.upstream_changes) - 1} time(s) since"
+                   if len(s.upstream_changes) > 1 else ""),
                 path=s.variant_path,
                 details={"variant": v.variant, "upstream_path": s.upstream_path,
+                         "method": s.method.value, "variant_blob": s.variant_blob,
+                         "upstream_blob": s.upstream_blob,
+                         "first_missed_sha": s.first_missed_sha,
+                         "first_missed_at": s.first_missed_at.isoformat(),
                          "days_stale": s.days_stale,
                          "days_since_upstream_change": s.days_since_upstream_change,
                          "upstream_changes": list(s.upstream_changes[:20])},
@@ -292,14 +299,15 @@ def findings_for(report: FamilyReport) -> list[Finding]:
             out.append(_finding(
                 "sync.variant_only_edit", fid, f"{v.variant} changed {e.variant_path} on its own",
                 path=e.variant_path,
-                details={"variant": v.variant, "sha": e.sha, "at": e.at.isoformat()},
+                details={"variant": v.variant, "sha": e.sha, "at": e.at.isoformat(),
+                         "method": v.method.value, "blob_id": e.blob_id},
             ))
         for a in v.auto_sync:
             if not a.resolved:
                 out.append(_finding(
                     "sync.unresolved_auto_sync", fid,
-                    f"{v.variant} commit {a.variant_sha[:12]} names "
-                    f"{a.upstream_repo}@{a.upstream_sha[:12]}, not found upstream",
+                    f"{v.variant} commit {(a.variant_sha or '')[:12]} names "
+                    f"{a.upstream_repo}@{(a.upstream_sha or '')[:12]}, not found upstream",
                     details={"variant": v.variant, "variant_sha": a.variant_sha,
                              "upstream_repo": a.upstream_repo, "upstream_sha": a.upstream_sha},
                 ))
@@ -308,7 +316,7 @@ def findings_for(report: FamilyReport) -> list[Finding]:
             "sync.isolated_changes", fid,
             f"{len(links.isolated_changes)} upstream commit(s) changed shipped files and "
             "reached no variant",
-            details={"count": len(links.isolated_changes),
+            details={"count": len(links.isolated_changes), "methods": list(links.methods),
                      "commits": list(links.isolated_changes[:50])},
         ))
     return out

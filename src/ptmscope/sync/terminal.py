@@ -21,13 +21,14 @@ from ptmscope.sync.patterns import FamilyPattern, Pattern
 
 if TYPE_CHECKING:
     from ptmscope.sync.corpus import CorpusSummary
+    from ptmscope.sync.links import StaleFile
     from ptmscope.sync.runner import FamilyReport
 
 #: Timeline glyphs: GitHub active; variant active in a GitHub bin; variant active alone; idle.
 GLYPH_GITHUB, GLYPH_SHARED, GLYPH_ALONE, GLYPH_IDLE = "█", "█", "▒", "·"
 
 SYNC_SOURCE_WORDS = {"auto_sync": "auto-sync", "blob": "same blob",
-                     "fallback_last_variant_commit": "own last commit"}
+                     "fallback_last_variant_commit": "own last commit", "none": "no link"}
 TYPE_WORDS = {"CS": "complete", "PS": "partial", "VS": "variant-dominated", "AS": "asynchronous"}
 INTENSITY_WORDS = {"R": "rare", "F": "frequent", "S": "sporadic"}
 
@@ -153,40 +154,75 @@ def render_profiles(report: FamilyReport) -> Table:
     return table
 
 
+METHOD_WORDS = {"blob_history": "per-commit blob ids",
+                "path_dates": "HEAD blobs + path dates (no per-commit blob ids)"}
+
+
+def _short(sha: str | None) -> str:
+    return "-" if sha is None else safe(sha[:10])
+
+
+def _stale_line(s: StaleFile) -> Text:
+    """``variant  file (= upstream file of DATE, taken DATE): upstream changed it ...``."""
+    version = []
+    if s.upstream_version_at is not None:
+        version.append(f"= {safe(s.upstream_path, 60)} of {s.upstream_version_at.date()}")
+    elif s.upstream_path != s.variant_path:
+        version.append(f"vs {safe(s.upstream_path, 60)}")
+    if s.variant_version_at is not None:
+        version.append(f"taken {s.variant_version_at.date()}")
+    changes = len(s.upstream_changes)
+    later = (f", then {changes - 1} more change(s) up to {s.last_upstream_change_at.date()}"
+             if changes > 1 else "")
+    return Text.from_markup(
+        f"  {safe(s.variant, 60)}  [bold]{safe(s.variant_path, 60)}[/]"
+        + (f" ({', '.join(version)})" if version else "")
+        + f": upstream changed it {s.first_missed_at.date()} in {_short(s.first_missed_sha)}"
+        + f"{later}; [red]{s.days_stale} days stale[/]"
+    )
+
+
 def render_links(report: FamilyReport) -> Iterator[RenderableType]:
-    """Content links: sync points, isolated changes, staleness and variant-only edits."""
+    """Content links: links, isolated changes, staleness and variant-only edits."""
     links = report.links
     if links is None:
         return
-    lines = [Text(f"Content links (as of {links.as_of.date()})", style="bold")]
+    methods = ", ".join(METHOD_WORDS.get(m, m) for m in links.methods) or "-"
+    lines = [Text(f"Content links (as of {links.as_of.date()}; compared by {methods})",
+                  style="bold")]
     for v in links.variants:
-        resolved = sum(a.resolved for a in v.auto_sync)
+        auto = v.auto_sync
+        resolved = sum(a.resolved for a in auto)
         when = "-" if v.last_sync_at is None else str(v.last_sync_at.date())
         via = SYNC_SOURCE_WORDS.get(v.last_sync_source, v.last_sync_source)
+        tag = "" if v.method.value == "blob_history" else " [yellow](path dates)[/]"
         lines.append(Text.from_markup(
-            f"  [bold]{safe(v.variant, 60)}[/]: last sync {when} (via {via}); auto-sync "
-            f"{resolved}/{len(v.auto_sync)} resolved; same blob {len(v.blobs)}/"
-            f"{len(v.shared_paths)} shared files; {len(v.isolated_changes)} isolated upstream "
-            f"change(s); {len(v.stale_files)} stale file(s); {len(v.variant_only_edits)} "
-            "variant-only edit(s)"
+            f"  [bold]{safe(v.variant, 60)}[/]{tag}: last sync {when} ({via}) · links: "
+            f"{resolved}/{len(auto)} auto-sync resolved, {len(v.blob_links)} identical blob · "
+            f"{len(v.isolated_changes)} upstream change(s) never picked up · "
+            f"{len(v.stale_files)} stale file(s) · {len(v.variant_only_edits)} variant-only "
+            "edit(s)"
         ))
     yield Group(*lines)
-    stale = [s for v in links.variants for s in v.stale_files]
+    stale = sorted((s for v in links.variants for s in v.stale_files),
+                   key=lambda s: (-s.days_stale, s.variant, s.variant_path))
     if stale:
-        detail = Table(title="Stale files (shipped older than upstream)", title_justify="left")
-        widest = max(len(s.variant) for s in stale)
-        detail.add_column("variant", no_wrap=True, min_width=min(widest, 50))
-        for col in ("file", "upstream changes since", "days stale",
-                    "days since last upstream change"):
-            detail.add_column(col)
-        for s in sorted(stale, key=lambda s: -s.days_stale)[:30]:
-            detail.add_row(safe(s.variant, 40), safe(s.variant_path, 60),
-                           str(len(s.upstream_changes)), str(s.days_stale),
-                           str(s.days_since_upstream_change))
-        yield detail
+        yield Group(Text("Stale files (shipped in an older version than upstream)",
+                         style="bold"), *map(_stale_line, stale[:30]))
+    edits = [e for v in links.variants for e in v.variant_only_edits]
+    if edits:
+        yield Group(
+            Text("Variant-only edits (versions upstream never had)", style="bold"),
+            *(Text(f"  {safe(e.variant, 60)}  {safe(e.variant_path, 60)} in {_short(e.sha)} "
+                   f"({e.at.date()})") for e in edits[:20]),
+            *([Text(f"  … {len(edits) - 20} more")] if len(edits) > 20 else []),
+        )
     yield Text(
-        f"{len(links.isolated_changes)} upstream commit(s) changed shipped files and reached "
-        "no variant", style="dim",
+        f"{len(links.isolated_changes)} upstream commit(s) changed shipped files and no "
+        "variant picked them up"
+        + (": " + ", ".join(_short(sha) for sha in links.isolated_changes[:8])
+           if links.isolated_changes else ""),
+        style="dim",
     )
 
 

@@ -188,6 +188,9 @@ def load_model(folder: Path, auto_class: str) -> tuple[Any, Any]:
     try:
         import transformers
 
+        # our own progress is shown; transformers' bars and warnings would interleave with it
+        transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call, unused-ignore]
+        transformers.utils.logging.set_verbosity_error()  # type: ignore[no-untyped-call, unused-ignore]
         tokenizer = transformers.AutoTokenizer.from_pretrained(
             str(folder), local_files_only=True, trust_remote_code=False)
         model = getattr(transformers, auto_class).from_pretrained(
