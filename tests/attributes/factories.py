@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import struct
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ptmscope.attributes.facts import CommitSummary, ModelFacts, build_facts
-from ptmscope.attributes.safetensors import HeaderProblem, SafetensorsHeader
+from ptmscope.formats.safetensors import HeaderProblem, SafetensorsHeader, safetensors_bytes
 from ptmscope.records import (
     CardRecord,
     CommitRecord,
@@ -138,20 +138,15 @@ def facts_for(
                        as_of=BASE_TIME)
 
 
-def safetensors_bytes(tensors: dict[str, tuple[str, list[int]]]) -> bytes:
-    """A real (tiny) safetensors file: header plus zeroed data."""
-    sizes = {"F32": 4, "F16": 2, "I8": 1}
-    header: dict[str, Any] = {"__metadata__": {"format": "pt"}}
-    offset = 0
-    for name, (dtype, shape) in tensors.items():
-        count = 1
-        for dim in shape:
-            count *= dim
-        length = count * sizes[dtype]
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + length]}
-        offset += length
-    raw = json.dumps(header).encode()
-    return struct.pack("<Q", len(raw)) + raw + bytes(offset)
+#: numpy dtypes of the safetensors dtypes test files use.
+_NUMPY_DTYPES = {"F32": "<f4", "F16": "<f2", "I8": "i1"}
+
+
+def zeroed_safetensors(tensors: dict[str, tuple[str, list[int]]]) -> bytes:
+    """A real (tiny) safetensors file of zeroed tensors given as ``name: (dtype, shape)``."""
+    arrays = {name: np.zeros(shape, dtype=_NUMPY_DTYPES[dtype])
+              for name, (dtype, shape) in tensors.items()}
+    return safetensors_bytes(arrays, {"format": "pt"})
 
 
 def snapshot(

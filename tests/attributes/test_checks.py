@@ -10,7 +10,7 @@ import pytest
 from ptmscope.attributes.audit import audit_facts
 from ptmscope.attributes.facts import CommitSummary
 from ptmscope.attributes.registry import check_by_id
-from ptmscope.attributes.safetensors import HeaderProblem, SafetensorsHeader
+from ptmscope.formats.safetensors import HeaderProblem, ProblemKind, SafetensorsHeader
 from ptmscope.records import Outcome
 
 from .factories import BAD_CARDS, BASE_TIME, GOOD_CARD, facts_for
@@ -128,7 +128,8 @@ def test_parameter_count_comes_from_safetensors_headers() -> None:
 
 
 def test_weights_without_a_readable_header_give_size_only() -> None:
-    headers = (HeaderProblem("model.safetensors", "only the Git LFS pointer is on disk"),)
+    headers = (HeaderProblem("model.safetensors", "only the Git LFS pointer is on disk",
+                             ProblemKind.LFS_POINTER),)
     result = check_by_id("size-parameters").run(
         facts_for("# m\n", ["model.safetensors"], headers=headers))
     assert result.outcome is PA and "LFS pointer" in result.message

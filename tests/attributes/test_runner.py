@@ -13,13 +13,13 @@ from ptmscope.attributes.runner import audit_all, load_inputs, run_all
 from ptmscope.records import Outcome, RepoSnapshot
 from ptmscope.store import Store
 
-from .factories import BAD_CARDS, GOOD_CARD, safetensors_bytes, snapshot
+from .factories import BAD_CARDS, GOOD_CARD, snapshot, zeroed_safetensors
 
 MakeStore = Callable[[Sequence[RepoSnapshot]], Path]
 
 
 def corpus(folder: Path) -> list[RepoSnapshot]:
-    weights = safetensors_bytes({"w": ("F32", [10, 10]), "b": ("F32", [10])})
+    weights = zeroed_safetensors({"w": ("F32", [10, 10]), "b": ("F32", [10])})
     snaps = [
         snapshot("org/good", GOOD_CARD, {"README.md": GOOD_CARD.encode(),
                                          "model.safetensors": weights}, folder,

@@ -3,9 +3,9 @@
 Layout (after OSSF Scorecard's probes, checks and evaluation):
 
 * ``cardtext`` parses what the stored card lacks (sections outside code fences, line numbers,
-  placeholders); ``safetensors`` reads weight headers, bounded; ``claims`` turns every
-  ``model-index`` result into a validated row; ``facts`` gathers all of it in a frozen
-  ``ModelFacts``.
+  placeholders); ``claims`` turns every ``model-index`` result into a validated row;
+  ``facts`` gathers all of it, with the safetensors headers the runner read (bounded, with
+  ``ptmscope.formats.safetensors``), in a frozen ``ModelFacts``.
 * ``checks/<group>.py`` hold the pure checks with their metadata; ``registry.CHECKS`` is the
   one tuple of registered checks; ``scoring`` is the scoring policy, kept apart.
 * ``audit`` runs the checks on one model and makes findings; ``corpus`` aggregates the corpus

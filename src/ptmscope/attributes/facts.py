@@ -15,7 +15,7 @@ from typing import Any
 
 from ptmscope.attributes.cardtext import CardText, parse_card, quiet_hub_logging
 from ptmscope.attributes.claims import ClaimsReport, extract_claims
-from ptmscope.attributes.safetensors import HeaderProblem, SafetensorsHeader
+from ptmscope.formats.safetensors import HeaderProblem, SafetensorsHeader
 from ptmscope.records import CardRecord, CommitRecord, FileRecord, RepoRecord
 
 _log = logging.getLogger(__name__)

@@ -24,9 +24,10 @@ from ptmscope.analyses import AnalysisSummary
 from ptmscope.attributes.audit import ANALYSIS, ModelAudit, audit_facts, audit_findings
 from ptmscope.attributes.corpus import CorpusRow, CorpusView, corpus_row, corpus_view
 from ptmscope.attributes.facts import CommitSummary, build_facts
-from ptmscope.attributes.safetensors import (
+from ptmscope.formats.safetensors import (
     MAX_HEADER_BYTES,
     HeaderProblem,
+    ProblemKind,
     SafetensorsHeader,
     read_header,
 )
@@ -155,10 +156,12 @@ def read_headers(files: Sequence[FileRecord]) -> tuple[SafetensorsHeader | Heade
         if len(out) >= MAX_HEADERS_PER_MODEL:
             break
         if record.local_path is None:
-            out.append(HeaderProblem(record.path, "file not on disk (listing only)"))
+            out.append(HeaderProblem(record.path, "file not on disk (listing only)",
+                                   ProblemKind.NOT_LOCAL))
             continue
         if budget <= 0:
-            out.append(HeaderProblem(record.path, "header budget for this model used up"))
+            out.append(HeaderProblem(record.path, "header budget for this model used up",
+                                   ProblemKind.SKIPPED))
             continue
         limit = min(budget, MAX_HEADER_BYTES)
         header = read_header(record.local_path, record.path, max_bytes=limit)

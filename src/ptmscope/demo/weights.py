@@ -1,6 +1,7 @@
 """Small, real weight files for the demo corpus, written byte by byte (no torch needed).
 
-* ``safetensors_bytes``: the safetensors format (8-byte header length, JSON header, raw data).
+* ``safetensors_bytes``: the safetensors format; the one writer lives in
+  ``ptmscope.formats.safetensors`` and is re-exported here for ``demo.corpus``.
 * ``torch_zip_bytes``: a PyTorch zip checkpoint whose ``data.pkl`` is assembled from pickle
   opcodes. With ``payload`` set, the state dict carries an extra entry that calls
   ``posix.system`` when unpickled: the demo's planted malicious file. It is only ever written
@@ -10,37 +11,18 @@
 from __future__ import annotations
 
 import io
-import json
 import struct
 import zipfile
 
 import numpy as np
 
-_DTYPES = {np.dtype("float32"): ("F32", "FloatStorage"), np.dtype("int64"): ("I64", "LongStorage")}
+from ptmscope.formats.safetensors import safetensors_bytes
 
+__all__ = ["lfs_pointer", "safetensors_bytes", "small_model", "state_dict_pickle",
+           "torch_zip_bytes"]
 
-def safetensors_bytes(
-    tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None
-) -> bytes:
-    """Serialise ``tensors`` in the safetensors format (little endian, C order)."""
-    header: dict[str, object] = {}
-    if metadata:
-        header["__metadata__"] = dict(metadata)
-    offset = 0
-    blobs: list[bytes] = []
-    for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name])
-        data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {
-            "dtype": _DTYPES[array.dtype][0],
-            "shape": list(array.shape),
-            "data_offsets": [offset, offset + len(data)],
-        }
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)  # the format pads the header to 8 bytes
-    return struct.pack("<Q", len(text)) + text + b"".join(blobs)
+#: The torch storage class of each dtype the pickled state dict may hold.
+_STORAGES = {np.dtype("float32"): "FloatStorage", np.dtype("int64"): "LongStorage"}
 
 
 # --- pickle opcodes (protocol 2) -------------------------------------------------------------
@@ -62,7 +44,7 @@ def _tuple(items: list[bytes]) -> bytes:
 
 
 def _tensor(key: int, array: np.ndarray) -> bytes:
-    storage = _DTYPES[array.dtype][1]
+    storage = _STORAGES[array.dtype]
     pid = _tuple(
         [_str("storage"), _global("torch", storage), _str(str(key)), _str("cpu"), _int(array.size)]
     )

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ptmscope.analyses import AnalysisSummary
+from ptmscope.formats.safetensors import HeaderProblem, ProblemKind, SafetensorsHeader, read_header
 from ptmscope.perf.cheap_checks.base import CheckContext
 from ptmscope.perf.cheap_checks.registry import CHECKS
-from ptmscope.perf.cheap_checks.safetensors_header import HeaderSummary, read_header
 from ptmscope.perf.verify import VERIFY_RULE_ID
 from ptmscope.progress import NullProgress, Progress
 from ptmscope.records import FileRecord, Finding, Outcome, Platform, RepoRecord, Severity
@@ -37,13 +37,15 @@ def local_file(repo: RepoRecord, file: FileRecord) -> Path | None:
     return None
 
 
-def read_headers(repo: RepoRecord, files: Sequence[FileRecord]) -> dict[str, HeaderSummary]:
-    """Header summaries of a model's safetensors files (I/O, bounded)."""
-    out: dict[str, HeaderSummary] = {}
+def read_headers(repo: RepoRecord, files: Sequence[FileRecord]
+                 ) -> dict[str, SafetensorsHeader | HeaderProblem]:
+    """Headers of a model's safetensors files, or why each is unreadable (I/O, bounded)."""
+    out: dict[str, SafetensorsHeader | HeaderProblem] = {}
     for file in [f for f in files if f.path.endswith(".safetensors")][:MAX_HEADER_FILES]:
         path = local_file(repo, file)
         if path is None:
-            out[file.path] = HeaderSummary(file.path, problem="not available locally")
+            out[file.path] = HeaderProblem(file.path, "not available locally",
+                                           ProblemKind.NOT_LOCAL)
         else:
             out[file.path] = read_header(path, file.path)
     return out

@@ -1,8 +1,8 @@
 """Write a tiny, transformers-loadable BERT text classifier and a matching dataset, without torch.
 
 For the demo corpus and tests: ``ptmscope verify`` can run on a model folder made here. The
-weights are random (seeded, numpy) and written as safetensors by hand (``<u64 header
-length><JSON header><raw little-endian float32 data>``), with the parameter names and shapes
+weights are random (seeded, numpy) and written as safetensors with
+``ptmscope.formats.safetensors.safetensors_bytes``, with the parameter names and shapes
 ``BertForSequenceClassification`` expects. The classifier bias is set far apart so the model
 predicts the *last* label for every input: the accuracy it reaches on any data is then the share
 of rows carrying that label, known without running it (``write_tiny_dataset`` returns it).
@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import csv
 import json
-import struct
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from ptmscope.formats.safetensors import safetensors_bytes
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 WORDS: tuple[str, ...] = (
@@ -82,25 +83,6 @@ def _parameters(vocab_size: int, n_labels: int, rng: np.random.Generator
     return p
 
 
-def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None
-                      ) -> bytes:
-    """Serialise float32/int arrays as a safetensors file (header padded to 8 bytes)."""
-    dtypes = {"<f4": "F32", "<f2": "F16", "<i8": "I64", "<i4": "I32", "|u1": "U8", "|i1": "I8"}
-    header: dict[str, object] = {"__metadata__": metadata or {"format": "pt"}}
-    chunks: list[bytes] = []
-    offset = 0
-    for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name])
-        data = array.tobytes()
-        header[name] = {"dtype": dtypes[array.dtype.str], "shape": list(array.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    raw += b" " * (-len(raw) % 8)
-    return struct.pack("<Q", len(raw)) + raw + b"".join(chunks)
-
-
 def write_tiny_text_classifier(folder: Path, *, seed: int, labels: Sequence[str] = LABELS,
                                words: Sequence[str] = WORDS) -> None:
     """Write config.json (with id2label), vocab.txt, tokenizer files and model.safetensors.
@@ -136,7 +118,8 @@ def write_tiny_text_classifier(folder: Path, *, seed: int, labels: Sequence[str]
         "unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]",
         "mask_token": "[MASK]"}, indent=2) + "\n", encoding="utf-8")
     params = _parameters(len(vocab), n, np.random.default_rng(seed))
-    (folder / "model.safetensors").write_bytes(safetensors_bytes(params))
+    # the metadata transformers' save_pretrained writes, like a real checkpoint
+    (folder / "model.safetensors").write_bytes(safetensors_bytes(params, {"format": "pt"}))
 
 
 def write_tiny_dataset(path: Path, *, n: int = 40, positive_share: float = 0.75, seed: int = 0,

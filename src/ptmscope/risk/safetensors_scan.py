@@ -24,6 +24,9 @@ import json
 import re
 from typing import Any, BinaryIO, ClassVar
 
+# Only the dtype table is shared: this scanner keeps its own strict parser, independent of
+# the lenient reader in ptmscope.formats.safetensors.
+from ptmscope.formats.safetensors import DTYPE_BITS
 from ptmscope.records import Severity
 from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 
@@ -33,14 +36,6 @@ MAX_HEADER = 100 * 1024 * 1024
 MAX_TENSORS = 1_000_000
 MAX_ISSUES_PER_RULE = 25
 METADATA_VALUE_CAP = 64 * 1024
-#: Bits per element of every dtype safetensors defines.
-DTYPE_BITS: dict[str, int] = {
-    "BOOL": 8, "U8": 8, "I8": 8, "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8,
-    "I16": 16, "U16": 16, "F16": 16, "BF16": 16,
-    "I32": 32, "U32": 32, "F32": 32, "C64": 64,
-    "I64": 64, "U64": 64, "F64": 64,
-    "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6,
-}
 _SUSPICIOUS_METADATA = re.compile(
     r"__\w+__|\b(?:os\.system|subprocess|eval|exec|import\s+\w|__import__|popen)\b|"
     r"\{\{|\{%|<script|\\x[0-9a-f]{2}",

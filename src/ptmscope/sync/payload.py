@@ -51,9 +51,9 @@ def _commit_link(link: CommitLink) -> dict[str, Any]:
     }
 
 
-def _variant_links(v: VariantLinks) -> dict[str, Any]:
+def _variant_links(v: VariantLinks, *, detail: bool) -> dict[str, Any]:
     auto = v.auto_sync
-    return {
+    out: dict[str, Any] = {
         "variant": v.variant,
         "method": v.method.value,
         "shared_files": len(v.shared_paths),
@@ -75,7 +75,6 @@ def _variant_links(v: VariantLinks) -> dict[str, Any]:
             for b in v.blob_links for f in b.files
             if f.upstream_path is not None and f.blob_id is not None
         ][:MAX_LISTED],
-        "commit_links": [_commit_link(lk) for lk in v.commit_links[:MAX_LISTED]],
         "isolated_changes": {
             "count": len(v.isolated_changes), "commits": list(v.isolated_changes[:MAX_LISTED]),
         },
@@ -100,10 +99,18 @@ def _variant_links(v: VariantLinks) -> dict[str, Any]:
             for e in v.variant_only_edits[:MAX_LISTED]
         ],
     }
+    if detail:
+        out["commit_links"] = [_commit_link(lk) for lk in v.commit_links[:MAX_LISTED]]
+    return out
 
 
-def links_payload(links: FamilyLinks) -> dict[str, Any]:
-    """The content links of a family."""
+def links_payload(links: FamilyLinks, *, detail: bool = True) -> dict[str, Any]:
+    """The content links of a family.
+
+    ``detail`` adds every variant's ``commit_links`` (method and files of each link); corpus
+    output and stored findings leave them out to stay small (the counts, ``auto_sync`` and
+    ``blob_links`` are always there).
+    """
     return {
         "as_of": links.as_of.isoformat(),
         "methods": list(links.methods),
@@ -111,12 +118,13 @@ def links_payload(links: FamilyLinks) -> dict[str, Any]:
             "count": len(links.isolated_changes),
             "commits": list(links.isolated_changes[:MAX_LISTED]),
         },
-        "variants": [_variant_links(v) for v in links.variants],
+        "variants": [_variant_links(v, detail=detail) for v in links.variants],
     }
 
 
 def family_payload(report: FamilyReport, *, timeline: bool = True) -> dict[str, Any]:
-    """One family's results; ``timeline`` adds the active bins of every side."""
+    """One family's results; ``timeline`` adds the active bins of every side and the
+    per-link detail of the content links (single-family output)."""
     p = report.pattern
     out: dict[str, Any] = {
         "family_id": report.family_id,
@@ -150,7 +158,8 @@ def family_payload(report: FamilyReport, *, timeline: bool = True) -> dict[str, 
             "group": None if report.maturity is None else report.maturity.value,
         },
         "commit_counts": dict(report.commit_counts),
-        "links": None if report.links is None else links_payload(report.links),
+        "links": None if report.links is None
+        else links_payload(report.links, detail=timeline),
     }
     if timeline:
         out["timeline"] = None if p is None else {

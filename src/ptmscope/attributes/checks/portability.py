@@ -31,7 +31,7 @@ from ptmscope.attributes.checks._common import (
     sections,
 )
 from ptmscope.attributes.facts import ModelFacts
-from ptmscope.attributes.safetensors import SafetensorsHeader
+from ptmscope.formats.safetensors import SafetensorsHeader
 from ptmscope.records import FileRecord, Severity
 
 #: Weight formats by file-name pattern (lower-cased path). Order is the display order.

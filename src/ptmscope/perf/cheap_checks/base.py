@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptmscope.perf.cheap_checks.safetensors_header import HeaderSummary
+from ptmscope.formats.safetensors import HeaderProblem, SafetensorsHeader
 from ptmscope.records import CardRecord, FileRecord, Finding, Outcome, RepoRecord, Severity
 
 
@@ -24,13 +24,14 @@ class CheckContext:
         repo: the repository record.
         files: its files at HEAD.
         card: its model card, when it has one.
-        headers: safetensors header summaries by repository path (read by the runner).
+        headers: safetensors headers (or why each could not be read) by repository path,
+            read by the runner.
     """
 
     repo: RepoRecord
     files: tuple[FileRecord, ...] = ()
     card: CardRecord | None = None
-    headers: Mapping[str, HeaderSummary] = field(default_factory=dict)
+    headers: Mapping[str, SafetensorsHeader | HeaderProblem] = field(default_factory=dict)
 
     @property
     def card_text(self) -> str:

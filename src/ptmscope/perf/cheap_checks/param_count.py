@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ptmscope.formats.safetensors import HeaderProblem, SafetensorsHeader
 from ptmscope.perf.cheap_checks.base import CheapCheck, CheckContext
 from ptmscope.records import Finding, Outcome, Severity
 
@@ -88,17 +89,18 @@ def _run(ctx: CheckContext) -> tuple[Finding, ...]:
     if not weights:
         return (CHECK.finding(ctx, Outcome.NOT_AVAILABLE,
                               "no safetensors weights to count parameters from"),)
-    unreadable = [h for h in weights if h.problem]
+    unreadable = [h for h in weights if isinstance(h, HeaderProblem)]
     if unreadable:
         return (CHECK.finding(
             ctx, Outcome.NOT_AVAILABLE,
-            f"cannot count parameters: {unreadable[0].path}: {unreadable[0].problem}",
+            f"cannot count parameters: {unreadable[0].path}: {unreadable[0].reason}",
             path=unreadable[0].path),)
-    if any(h.quantized for h in weights):
+    readable = [h for h in weights if isinstance(h, SafetensorsHeader)]
+    if any(h.quantized for h in readable):
         return (CHECK.finding(ctx, Outcome.NOT_AVAILABLE,
                               "quantized weights: packed element counts are not parameters"),)
-    count = sum(h.parameters for h in weights)
-    details = {"parameters": count, "files": [h.path for h in weights],
+    count = sum(h.parameters for h in readable)
+    details = {"parameters": count, "files": [h.path for h in readable],
                "named": [{"text": c.text, "source": c.source, "low": c.low, "high": c.high}
                          for c in claims]}
     wrong = [c for c in claims if not c.low <= count <= c.high]

@@ -7,6 +7,7 @@ way the checkpoint is not the one described. Only the header is read.
 
 from __future__ import annotations
 
+from ptmscope.formats.safetensors import HeaderProblem, ProblemKind
 from ptmscope.perf.cheap_checks.base import CheapCheck, CheckContext
 from ptmscope.records import Finding, Outcome, Severity
 
@@ -17,10 +18,10 @@ def _run(ctx: CheckContext) -> tuple[Finding, ...]:
         return (CHECK.finding(ctx, Outcome.NOT_APPLICABLE, "no local safetensors files"),)
     out: list[Finding] = []
     for h in headers:
-        if h.problem:
-            outcome = (Outcome.NOT_AVAILABLE if "LFS pointer" in h.problem
+        if isinstance(h, HeaderProblem):
+            outcome = (Outcome.NOT_AVAILABLE if h.kind is ProblemKind.LFS_POINTER
                        else Outcome.MISSING)
-            out.append(CHECK.finding(ctx, outcome, f"header unreadable: {h.problem}",
+            out.append(CHECK.finding(ctx, outcome, f"header unreadable: {h.reason}",
                                      path=h.path))
         elif h.file_size != h.expected_file_size:
             kind = "truncated" if h.file_size < h.expected_file_size else "has trailing bytes"

@@ -1,0 +1,1 @@
+"""Tests of the shared byte-level format readers and writers (ptmscope.formats)."""
