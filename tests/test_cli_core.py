@@ -49,7 +49,7 @@ def test_ls_json_lists_every_stored_repo(ingested: Path) -> None:
     result = runner.invoke(app, ["ls", "--db", str(ingested), "--json"])
     payload = json.loads(result.stdout)
     names = {r["name"] for r in payload["repos"]}
-    assert "acme-nlp/textclf-base" in names and "lumen-ai/tinylm" in names
+    assert "acme-nlp/textclf-en" in names and "lumen-ai/tinylm" in names
     assert len(names) == 13
 
 
@@ -62,13 +62,13 @@ def test_ls_families_shows_what_is_stored(ingested: Path) -> None:
 
 
 def test_show_prints_card_files_and_commits(ingested: Path) -> None:
-    result = runner.invoke(app, ["show", "acme-nlp/textclf-base", "--db", str(ingested)])
+    result = runner.invoke(app, ["show", "acme-nlp/textclf-en", "--db", str(ingested)])
     assert result.exit_code == 0
     assert "model.safetensors" in result.output
     assert "Auto Sync" in result.output
     data = json.loads(
         runner.invoke(
-            app, ["show", "acme-nlp/textclf-base", "--db", str(ingested), "--json"]
+            app, ["show", "acme-nlp/textclf-en", "--db", str(ingested), "--json"]
         ).stdout
     )
     assert data["card"]["metadata"]["license"] == "apache-2.0"
@@ -130,3 +130,30 @@ def test_core_json_outputs_match_their_schemas(ingested: Path, demo_corpus, tmp_
     payload = json.loads(result.stdout)
     _validate("analyze", payload)
     assert [a["name"] for a in payload["analyses"]] == ["risk"]
+
+
+def test_the_demo_finds_every_planted_problem(tmp_path: Path) -> None:
+    from ptmscope.store import Store
+
+    assert runner.invoke(app, ["demo", "--dir", str(tmp_path), "-q"]).exit_code == 0
+    with Store(tmp_path / "ptmscope.duckdb", read_only=True) as store:
+        found = {(f.analysis, f.rule_id, f.subject, f.outcome.value) for f in store.findings()}
+        stale = [f for f in store.findings("sync") if f.rule_id == "sync.stale_file"]
+    hf = "huggingface:"
+    expected = {
+        # a malicious pickle inside pytorch_model.bin
+        ("risk", "PICKLE-GLOBAL-DANGEROUS", hf + "vision-lab/vit-mini-finetuned", "missing"),
+        # a name imitating google-bert/bert-base-uncased, shipping remote code
+        ("risk", "REPO-LOOKALIKE-NAME", hf + "googIe-bert/bert-base-uncased", "missing"),
+        ("risk", "REPO-REMOTE-CODE", hf + "googIe-bert/bert-base-uncased", "missing"),
+        # a card missing licence and datasets
+        ("attributes", "licence", hf + "vision-lab/vit-mini-pt", "missing"),
+        ("attributes", "training-datasets", hf + "vision-lab/vit-mini-pt", "missing"),
+        # a name promising 125M parameters over a few thousand
+        ("perf", "perf.param-count", hf + "lumen-ai/tinylm-125m", "missing"),
+    }
+    assert expected <= found, expected - found
+    # variants left behind by upstream config changes (one of them released months late)
+    stale_variants = {f.details.get("variant") or f.message for f in stale}
+    text = " ".join(str(v) for v in stale_variants)
+    assert "tinylm-125m" in text and "textclf-multi" in text, stale

@@ -114,6 +114,30 @@ def test_truncated_safetensors_file_is_flagged(tmp_path: Path) -> None:
     assert "truncated" in found[0].message
 
 
+def test_integrity_is_not_available_for_lfs_pointers_and_failed_for_garbage(
+        tmp_path: Path) -> None:
+    pointer = tmp_path / "p.safetensors"
+    pointer.write_bytes(b"version https://git-lfs.github.com/spec/v1\noid sha256:ab\nsize 9\n")
+    garbage = tmp_path / "g.safetensors"
+    garbage.write_bytes(b"\x01\x02")
+    found = _by_rule(check_model(_ctx(tmp_path, "org/m", {"p.safetensors": pointer,
+                                                          "g.safetensors": garbage})),
+                     "perf.safetensors-integrity")
+    assert {f.path: f.outcome for f in found} == {"p.safetensors": Outcome.NOT_AVAILABLE,
+                                                  "g.safetensors": Outcome.MISSING}
+    assert all(f.message.startswith("header unreadable: ") for f in found)
+
+
+def test_quantized_weights_are_not_compared_with_the_named_size(tmp_path: Path) -> None:
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(safetensors_bytes({"l.qweight": np.zeros(64, dtype="<i4"),
+                                           "l.scales": np.zeros(8, dtype="<f2")}))
+    found = _by_rule(check_model(_ctx(tmp_path, "org/llama-7b", {"model.safetensors": weights})),
+                     "perf.param-count")
+    assert [f.outcome for f in found] == [Outcome.NOT_AVAILABLE]
+    assert "quantized" in found[0].message
+
+
 def test_runner_checks_every_stored_model(tmp_path: Path) -> None:
     from ptmscope.store import Store
 

@@ -228,7 +228,7 @@ def show_cmd(
     """Show one stored repository: metadata, card, files, recent commits, findings.
 
     Examples:
-      ptmscope show acme-nlp/textclf-base
+      ptmscope show acme-nlp/textclf-en
       ptmscope show github:acme-nlp/textclf --json
     """
     store = open_store(db, read_only=True)

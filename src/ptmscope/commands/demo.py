@@ -69,7 +69,7 @@ def demo_cmd(
         console.print(f"report: {escape(result.report_note, 200)}")
     db = result.store_path
     console.print(
-        f"next:   ptmscope ls --db {db}   |   ptmscope show acme-nlp/textclf-base --db {db}"
+        f"next:   ptmscope ls --db {db}   |   ptmscope show acme-nlp/textclf-en --db {db}"
     )
     if result.ingest.failed:
         raise typer.Exit(2)

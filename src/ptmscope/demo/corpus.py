@@ -5,11 +5,14 @@ configs, README, requirements) plus Hugging Face-style variant repositories (mod
 YAML metadata, config.json, tokenizer files, LFS pointers and small real weight files).
 Planted on purpose, so every analysis has something to find:
 
-* ``vision-lab/vit-mini-base``: card without licence or datasets, template placeholders left;
+* ``vision-lab/vit-mini-pt``: card without licence or datasets, template placeholders left;
   it is also released before its upstream exists (Downstream First).
-* ``acme-nlp/textclf-base``: a card with a ``model-index`` claim, kept in sync with upstream
+* ``acme-nlp/textclf-en``: a card with a ``model-index`` claim (accuracy 0.91) that its tiny,
+  loadable weights do not reach on ``data/reviews.csv`` (``ptmscope verify`` finds the gap); kept
+  in sync with upstream
   through "Auto Sync from git://github.com/..." commits that ship identical README/config blobs.
-* ``acme-nlp/textclf-large``: released months after upstream and never updated since.
+* ``acme-nlp/textclf-multi``: released months after upstream and never updated since.
+* ``lumen-ai/tinylm-125m``: its name promises 125M parameters; its weights hold a few thousand.
 * ``lumen-ai/tinylm-125m``: never updated after upstream changed its released config.
 * ``vision-lab/vit-mini-finetuned``: ``pytorch_model.bin`` with an embedded malicious pickle
   (a ``posix.system`` call built from opcodes; written as bytes, never loaded).
@@ -134,14 +137,6 @@ VOCAB = [
 
 def _tokenizer_files(chat_template: str | None = None) -> dict[str, bytes | None]:
     vocab = ("\n".join(VOCAB) + "\n").encode()
-    tok = {
-        "version": "1.0",
-        "model": {
-            "type": "WordPiece",
-            "unk_token": "[UNK]",
-            "vocab": {w: i for i, w in enumerate(VOCAB)},
-        },
-    }
     cfg: dict[str, object] = {
         "tokenizer_class": "BertTokenizer",
         "do_lower_case": True,
@@ -151,7 +146,6 @@ def _tokenizer_files(chat_template: str | None = None) -> dict[str, bytes | None
         cfg["chat_template"] = chat_template
     return {
         "vocab.txt": vocab,
-        "tokenizer.json": json.dumps(tok, sort_keys=True).encode(),
         "tokenizer_config.json": json.dumps(cfg, indent=2, sort_keys=True).encode(),
         "special_tokens_map.json": json.dumps(
             {
@@ -164,6 +158,19 @@ def _tokenizer_files(chat_template: str | None = None) -> dict[str, bytes | None
             sort_keys=True,
         ).encode(),
     }
+
+
+def _tiny_classifier_files() -> dict[str, bytes]:
+    """The files of a tiny BERT text classifier that transformers can load (no torch needed to
+    write it): it always predicts "positive", so its accuracy is the share of positive rows."""
+    import tempfile
+
+    from ptmscope.perf.tiny_model import write_tiny_text_classifier
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_tiny_text_classifier(folder, seed=1, words=tuple(VOCAB[5:]))
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def _card(meta: Mapping[str, object] | None, title: str, sections: dict[str, str]) -> bytes:
@@ -181,7 +188,7 @@ FULL_SECTIONS = {
     "Bias, Risks, and Limitations": "Trained on English reviews only; sarcasm is often "
     "misclassified. Not for decisions about people.",
     "How to Get Started with the Model": "```python\nfrom transformers import pipeline\n"
-    "clf = pipeline('text-classification', model='acme-nlp/textclf-base')\n"
+    "clf = pipeline('text-classification', model='acme-nlp/textclf-en')\n"
     "clf('a great movie')\n# ## not a heading: inside a code block\n```",
     "Training Details": "Fine-tuned for 3 epochs, learning rate 3e-5, batch size 32, "
     "warmup 200 steps on one A100 (40 GB) for 25 minutes.",
@@ -316,9 +323,9 @@ def _family_textclf(
     up = _gh_repo(root, "acme-nlp/textclf")
     card_v1 = _card(_textclf_meta(0.91), "TextClf base", FULL_SECTIONS)
     card_v2 = _card(_textclf_meta(0.91, extra=True), "TextClf base", FULL_SECTIONS)
-    labels = ("negative", "positive")
-    cfg_v1 = _hf_config("BertForSequenceClassification", 1, labels)
-    cfg_v2 = _hf_config("BertForSequenceClassification", 2, labels)
+    tiny = _tiny_classifier_files()
+    cfg_v1 = tiny.pop("config.json")
+    cfg_v2 = cfg_v1.replace(b'"hidden_dropout_prob": 0.1', b'"hidden_dropout_prob": 0.05')
     sync1, sync2, sync3 = _d(2023, 2, 14, 9, 1), _d(2023, 6, 5, 16, -5), _d(2023, 9, 18, 11, 1)
     planted = {
         sync1: (
@@ -339,19 +346,14 @@ def _family_textclf(
         planted,
     )
     shas = up.build()
-    base = _hf_repo(root, "acme-nlp/textclf-base")
+    base = _hf_repo(root, "acme-nlp/textclf-en")
     safet, torch_zip = _write_weights(nprng)
     base.commit(_d(2023, 2, 15, 8), maya, "initial commit", {".gitattributes": GITATTRIBUTES})
     base.commit(
         _d(2023, 2, 15, 9),
         maya,
         "Upload folder using huggingface_hub",
-        {
-            "config.json": cfg_v1,
-            "model.safetensors": safet,
-            **_tokenizer_files(),
-            "README.md": card_v1,
-        },
+        {"config.json": cfg_v1, **tiny, "README.md": card_v1},
     )
     base.commit(
         _d(2023, 2, 16, 9),
@@ -368,7 +370,7 @@ def _family_textclf(
     base.commit(_d(2023, 9, 19, 10), luis, "Update config.json", {"config.json": cfg_v2})
     base.commit(_d(2023, 9, 19, 11), luis, "Add evaluation results", {"README.md": card_v2})
     base.build()
-    large = _hf_repo(root, "acme-nlp/textclf-large")
+    large = _hf_repo(root, "acme-nlp/textclf-multi")
     large_card = _card(
         {
             "license": "mit",
@@ -402,8 +404,8 @@ def _family_textclf(
         "upstream": "https://github.com/acme-nlp/textclf",
         "upstream_path": "github/acme-nlp/textclf",
         "variants": [
-            {"id": "acme-nlp/textclf-base", "path": "huggingface/acme-nlp/textclf-base"},
-            {"id": "acme-nlp/textclf-large", "path": "huggingface/acme-nlp/textclf-large"},
+            {"id": "acme-nlp/textclf-en", "path": "huggingface/acme-nlp/textclf-en"},
+            {"id": "acme-nlp/textclf-multi", "path": "huggingface/acme-nlp/textclf-multi"},
         ],
     }
 
@@ -425,7 +427,7 @@ def _textclf_meta(accuracy: float, extra: bool = False) -> dict[str, object]:
         "tags": ["sentiment", "reviews"],
         "model-index": [
             {
-                "name": "textclf-base",
+                "name": "textclf-en",
                 "results": [
                     {
                         "task": {"type": "text-classification", "name": "Text Classification"},
@@ -488,7 +490,7 @@ def _family_tinylm(root: Path, rng: random.Random, nprng: np.random.Generator) -
         "Upload folder using huggingface_hub",
         {
             "config.json": cfg_v1,
-            "model.safetensors": lfs_pointer(safet + b"125m"),
+            "model.safetensors": safet,
             **_tokenizer_files(),
             "README.md": _card(meta, "TinyLM 125m", sections),
         },
@@ -506,7 +508,7 @@ def _family_tinylm(root: Path, rng: random.Random, nprng: np.random.Generator) -
         {"generation_config.json": b'{"max_new_tokens": 32}\n'},
     )
     small.build()
-    chat = _hf_repo(root, "lumen-ai/tinylm-125m-chat")
+    chat = _hf_repo(root, "lumen-ai/tinylm-chat")
     template = (
         "{% for message in messages %}<|{{ message['role'] }}|>\n"
         "{{ message['content'] }}\n{% endfor %}<|assistant|>\n"
@@ -553,7 +555,7 @@ def _family_tinylm(root: Path, rng: random.Random, nprng: np.random.Generator) -
         "upstream_path": "github/lumen-ai/tinylm",
         "variants": [
             {"id": f"lumen-ai/{n}", "path": f"huggingface/lumen-ai/{n}"}
-            for n in ("tinylm-125m", "tinylm-125m-chat", "tinylm-350m")
+            for n in ("tinylm-125m", "tinylm-chat", "tinylm-350m")
         ],
     }
 
@@ -574,7 +576,7 @@ def _family_vitmini(
         {},
     )
     up.build()
-    base = _hf_repo(root, "vision-lab/vit-mini-base")
+    base = _hf_repo(root, "vision-lab/vit-mini-pt")
     safet, _ = _write_weights(nprng)
     card = _card(
         {"tags": ["vision", "vit"], "pipeline_tag": "image-classification"},
@@ -600,7 +602,7 @@ def _family_vitmini(
     evil = torch_zip_bytes(small_model(nprng), payload=MALICIOUS_PAYLOAD)
     tuned_meta = {
         "license": "apache-2.0",
-        "base_model": "vision-lab/vit-mini-base",
+        "base_model": "vision-lab/vit-mini-pt",
         "pipeline_tag": "image-classification",
         "datasets": ["cifar10"],
         "library_name": "transformers",
@@ -627,7 +629,7 @@ def _family_vitmini(
         "upstream_path": "github/vision-lab/vit-mini",
         "variants": [
             {"id": f"vision-lab/{n}", "path": f"huggingface/vision-lab/{n}"}
-            for n in ("vit-mini-base", "vit-mini-finetuned")
+            for n in ("vit-mini-pt", "vit-mini-finetuned")
         ],
     }
 

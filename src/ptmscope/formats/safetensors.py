@@ -240,7 +240,8 @@ def read_header(file_path: str | Path, repo_path: str,
                 max_bytes: int = MAX_HEADER_BYTES) -> SafetensorsHeader | HeaderProblem:
     """Read the header of the safetensors file at ``file_path`` (bounded; weights never read).
 
-    At most ``8 + min(max_bytes, file size)`` bytes are read.
+    At most ``8 + min(max_bytes, file size - 8)`` bytes are read (a file starting with
+    ``version `` gets a 32-byte look for an LFS pointer instead).
 
     Args:
         file_path: where the file is on disk.

@@ -25,8 +25,8 @@ import re
 from typing import Any, BinaryIO, ClassVar
 
 # Only the dtype table is shared: this scanner keeps its own strict parser, independent of
-# the lenient reader in ptmscope.formats.safetensors.
-from ptmscope.formats.safetensors import DTYPE_BITS
+# the lenient reader in ptmscope.formats.safetensors (re-exported: a public name here before).
+from ptmscope.formats.safetensors import DTYPE_BITS as DTYPE_BITS
 from ptmscope.records import Severity
 from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 

@@ -45,7 +45,8 @@ _PAPER = probe(
 )
 _CODE_HOST = probe(
     r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/"
-    r"(?!huggingface/(?:transformers|peft|diffusers|trl)\b)[\w.-]+/[\w.-]+",
+    # the repo name may contain dots but does not end with one (a sentence's full stop)
+    r"(?!huggingface/(?:transformers|peft|diffusers|trl)\b)[\w.-]+/[\w.-]*[\w-]",
     "github.com", "gitlab.com", "bitbucket.org", "codeberg.org",
 )
 _LOG_FILES = re.compile(
