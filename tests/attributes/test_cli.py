@@ -71,7 +71,7 @@ def test_model_json_validates_against_the_schema(db: Path) -> None:
     result = invoke("audit", "org/good", "--db", str(db), "--json")
     assert result.exit_code == 0, result.output
     payload = validate(result.stdout)
-    assert payload["kind"] == "model" and payload["schema_version"] == "1"
+    assert payload["kind"] == "model" and payload["schema_version"] == 1
     assert payload["claims"]["rows"][0]["metric"] == "accuracy"
     assert {s["category"] for s in payload["scores"]} >= {"provenance", "portability"}
 

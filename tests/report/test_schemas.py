@@ -36,3 +36,13 @@ def test_schema_is_listed_in_the_docs(name: str) -> None:
 def test_unknown_schema_is_a_clear_error() -> None:
     with pytest.raises(ReportError, match="no such JSON schema"):
         load_schema("nope")
+
+
+@pytest.mark.parametrize("name", schema_names())
+def test_every_schema_pins_the_integer_version_its_output_carries(name: str) -> None:
+    schema = load_schema(name)
+    version = schema["x-ptmscope-version"]
+    assert isinstance(version, int)
+    text = str(schema)
+    assert "'schema_version': {'const': " + str(version) + "}" in text, (
+        f"{name}: outputs must carry schema_version {version} as an integer constant")

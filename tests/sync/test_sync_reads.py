@@ -78,5 +78,5 @@ def test_blob_ids_per_commit_reach_the_links(tmp_path: Path) -> None:
         "release/config.json", second, 0)
     payload = json.loads(json.dumps(single_payload(report)))
     jsonschema.validate(payload, schema("sync"))
-    assert payload["schema_version"] == "1.1"
+    assert payload["schema_version"] == 1
     assert payload["family"]["links"]["variants"][0]["method"] == "blob_history"

@@ -12,7 +12,7 @@ from typing import Any
 from ptmscope.attributes.audit import ModelAudit, claim_json, evidence_json
 from ptmscope.attributes.corpus import AttributeShare, CorpusView
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = 1
 
 
 def audit_payload(audit: ModelAudit) -> dict[str, Any]:

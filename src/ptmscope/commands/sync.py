@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ptmscope.store import Store
 
 #: Version of the ``classify --json`` output shape (see report/schemas/classify.schema.json).
-CLASSIFY_SCHEMA_VERSION = "1.0"
+CLASSIFY_SCHEMA_VERSION = 1
 
 
 def write_json(payload: dict[str, Any]) -> None:

@@ -34,7 +34,8 @@ import numpy as np
 import yaml
 
 from ptmscope.demo.gitwriter import Person, RepoBuilder
-from ptmscope.demo.weights import lfs_pointer, safetensors_bytes, small_model, torch_zip_bytes
+from ptmscope.demo.weights import lfs_pointer, small_model, torch_zip_bytes
+from ptmscope.formats.safetensors import safetensors_bytes
 
 UTC = UTC
 HF_BOT: Person = ("system", "system@huggingface.co")

@@ -1,7 +1,7 @@
 """Small, real weight files for the demo corpus, written byte by byte (no torch needed).
 
-* ``safetensors_bytes``: the safetensors format; the one writer lives in
-  ``ptmscope.formats.safetensors`` and is re-exported here for ``demo.corpus``.
+Safetensors files are written with ``ptmscope.formats.safetensors.safetensors_bytes``.
+
 * ``torch_zip_bytes``: a PyTorch zip checkpoint whose ``data.pkl`` is assembled from pickle
   opcodes. With ``payload`` set, the state dict carries an extra entry that calls
   ``posix.system`` when unpickled: the demo's planted malicious file. It is only ever written
@@ -16,10 +16,7 @@ import zipfile
 
 import numpy as np
 
-from ptmscope.formats.safetensors import safetensors_bytes
-
-__all__ = ["lfs_pointer", "safetensors_bytes", "small_model", "state_dict_pickle",
-           "torch_zip_bytes"]
+__all__ = ["lfs_pointer", "small_model", "state_dict_pickle", "torch_zip_bytes"]
 
 #: The torch storage class of each dtype the pickled state dict may hold.
 _STORAGES = {np.dtype("float32"): "FloatStorage", np.dtype("int64"): "LongStorage"}

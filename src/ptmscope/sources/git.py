@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import re
 import subprocess
 import tempfile
@@ -138,13 +139,14 @@ def _iter_tokens(stream: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _read_chunks(proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
-    """Yield what git has written so far. ``read1`` returns what is there instead of waiting
+    """Yield what git has written so far. ``os.read`` returns what is there instead of waiting
     for a full chunk, and a larger pipe lets git keep writing while we parse: git and the
     parser then run in parallel on two cores instead of taking turns."""
     assert proc.stdout is not None
     with contextlib.suppress(OSError, AttributeError):  # Linux only; a smaller pipe still works
         fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _CHUNK)
-    while chunk := proc.stdout.read1(_CHUNK):
+    descriptor = proc.stdout.fileno()
+    while chunk := os.read(descriptor, _CHUNK):
         yield chunk
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ptmscope.sync.runner import FamilyReport
 
 #: Version of the ``sync --json`` output shape.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = 1
 
 #: At most this many commit shas are listed per field (counts are always complete).
 MAX_LISTED = 50

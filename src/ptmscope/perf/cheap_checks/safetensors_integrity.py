@@ -19,8 +19,9 @@ def _run(ctx: CheckContext) -> tuple[Finding, ...]:
     out: list[Finding] = []
     for h in headers:
         if isinstance(h, HeaderProblem):
-            outcome = (Outcome.NOT_AVAILABLE if h.kind is ProblemKind.LFS_POINTER
-                       else Outcome.MISSING)
+            # Weights that are not on disk could not be checked: unknown, not broken.
+            unknown = h.kind in (ProblemKind.LFS_POINTER, ProblemKind.NOT_LOCAL)
+            outcome = Outcome.NOT_AVAILABLE if unknown else Outcome.MISSING
             out.append(CHECK.finding(ctx, outcome, f"header unreadable: {h.reason}",
                                      path=h.path))
         elif h.file_size != h.expected_file_size:
