@@ -17,6 +17,9 @@ about real, independently hand-labelled commits, which the project does not have
 ``--file PATH`` (repeatable) also evaluates any other labelled JSONL file with the same line format,
 e.g. ``tests/data/commits_independent.jsonl``: commits labelled by an independent labeller (not the
 classifier's author) before reading the rules; its phase-1 figure is the honest unseen one.
+``tests/data/commits_blind2.jsonl`` (a second independent labeller) was unseen at 0.888 HF / 0.823
+GitHub; the rules were then tuned on its labeller's error categories (not its commits), so it is
+no longer unseen either: the next honest figure is a fresh blind set (``commits_blind3.jsonl``).
 
 Run: ``.venv/bin/python bench/eval_classifier.py [--errors] [--embed] [--file PATH ...]``.
 """

@@ -188,3 +188,18 @@ def test_an_unreadable_file_is_named_and_nothing_is_stored(
     assert "README.md: cannot read: Permission denied" in result.output
     with Store(db, read_only=True) as store:
         assert store.counts()["repos"] == 0
+
+
+def test_a_source_path_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"n\xe9")
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    db = tmp_path / "s.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "ptmscope.cli", "ingest", os.fsencode(folder), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "not valid UTF-8" in result.stderr and "internal error" not in result.stderr

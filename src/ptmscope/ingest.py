@@ -159,6 +159,12 @@ def expand_sources(
     for text in texts:
         if not text.strip():
             raise UsageError("an empty source was given")
+        if os.fsencode(text).decode("utf-8", "replace") != text:
+            # The store holds UTF-8 only; such a path could be mined but never stored.
+            raise UsageError(
+                f"{os.fsencode(text).decode('utf-8', 'replace')}: the path is not valid UTF-8",
+                hint="Rename the folder (or link to it from a UTF-8 name) and ingest that.",
+            )
         path = Path(text).expanduser()
         if not text.startswith(("hf://", "http://", "https://")) and is_manifest(path):
             manifests.append(path)

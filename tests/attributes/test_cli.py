@@ -121,3 +121,60 @@ def test_bad_usage_raises_a_ptmscope_error(db: Path, args: tuple[str, ...], erro
 def test_help_teaches_with_examples() -> None:
     result = invoke("audit", "--help")
     assert result.exit_code == 0 and "Examples" in result.output
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_scorecard_keeps_every_remedy_readable_at_any_width(
+    db: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptmscope.commands import _common
+
+    monkeypatch.setattr(_common.console, "_width", width)
+    out = invoke("audit", "org/hostile", "--db", str(db)).output
+    assert max(len(line) for line in out.splitlines()) <= width
+    # the remedy is whole on one line: narrow puts it under the finding, wide in its column
+    assert "base_model_relation:`" in out
+    assert ("fix: " in out) is (width < 120)
+    # nothing lacking still names what could not be judged (a score never stands alone)
+    assert "unknown (not scored): downloads, likes" in out
+
+
+MINIMAL_CLAIM = """---
+model-index:
+- name: m
+  results:
+  - task: {type: text-classification}
+    dataset: {type: imdb, name: IMDB}
+    metrics:
+    - {type: accuracy, value: 0.9}
+---
+# m
+"""
+
+
+def test_claims_table_drops_columns_that_are_empty_in_every_row(make_store: MakeStore) -> None:
+    db = make_store([snapshot("org/minimal", MINIMAL_CLAIM)])
+    out = invoke("audit", "org/minimal", "--db", str(db)).output
+    claims = out.split("model-index claims", 1)[1]
+    assert "metric" in claims and "value" in claims
+    assert "imdb" in claims and "0.9" in claims
+    assert "verified" not in claims and "problems" not in claims and "config" not in claims
+
+
+def test_corpus_view_of_an_empty_store_says_so_instead_of_a_table(
+    make_store: MakeStore,
+) -> None:
+    result = invoke("audit", "--all", "--db", str(make_store([])))
+    assert result.exit_code == 0, result.output
+    assert "no Hugging Face model in the store" in result.output
+    assert "n/a" not in result.output and "publisher" not in result.output
+
+
+def test_corpus_group_names_are_whole_on_a_wide_terminal(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptmscope.commands import _common
+
+    monkeypatch.setattr(_common.console, "_width", 200)
+    out = invoke("audit", "--all", "--db", str(db)).output
+    assert "text-classification" in out and "text-generation" in out

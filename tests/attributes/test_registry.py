@@ -67,6 +67,14 @@ def test_scores_weight_partial_as_half_and_leave_out_unknowns() -> None:
     assert score.unknown == ("hardware-needs",)
 
 
+def test_an_error_lowers_the_score_and_is_named_with_the_missing() -> None:
+    # licence (3) present, library (2) error: 100 * 3 / 5 = 60, and library is named
+    score = score_category(Category.PORTABILITY, _judged(
+        ("licence", Outcome.PRESENT), ("library", Outcome.ERROR)))
+    assert score.score == 60
+    assert score.missing == ("library",) and score.unknown == ()
+
+
 def test_a_category_with_nothing_judged_has_no_score() -> None:
     score = score_category(Category.MAINTENANCE, _judged(("downloads", Outcome.NOT_AVAILABLE)))
     assert score.score is None and score.unknown == ("downloads",)

@@ -88,14 +88,32 @@ def test_stored_model_gets_findings_and_cheap_checks_keep_them(
     assert {f.outcome for f in verdicts} == {Outcome.PRESENT, Outcome.NOT_AVAILABLE}
 
 
-def test_missing_data_file_is_a_verdict_not_a_crash(model_and_data: dict[str, Any],
-                                                    tmp_path: Path) -> None:
-    out = CliRunner().invoke(_app(), [
-        "verify", str(model_and_data["folder"]), "--data", str(tmp_path / "nope.csv"),
-        "--json", "--db", str(tmp_path / "x.duckdb")])
-    payload = json.loads(out.stdout)
-    assert payload["verdicts"][0]["reason"] == "data missing"
-    assert out.exit_code == 0
+def test_a_typo_in_data_or_no_data_keeps_the_measured_verdicts(
+    model_and_data: dict[str, Any], tmp_path: Path
+) -> None:
+    from ptmscope.errors import UsageError
+    from ptmscope.store import Store
+
+    db = tmp_path / "s.duckdb"
+    rid = repo_id(Platform.HUGGINGFACE, "org/tiny-base")
+    with Store(db) as store:
+        store.write_snapshot(RepoSnapshot(RepoRecord(
+            rid, Platform.HUGGINGFACE, "org/tiny-base", str(model_and_data["folder"]),
+            has_git_history=False)))
+    real = CliRunner().invoke(_app(), [
+        "verify", "org/tiny-base", "--data", str(model_and_data["data"]), "--db", str(db)])
+    assert real.exit_code == 1, real.output  # the 0.999 claim is discrepant
+    typo = CliRunner().invoke(_app(), [
+        "verify", "org/tiny-base", "--data", str(tmp_path / "nope.csv"), "--db", str(db)])
+    assert isinstance(typo.exception, UsageError)
+    assert "nope.csv" in str(typo.exception)
+    no_data = CliRunner().invoke(_app(), ["verify", "org/tiny-base", "--db", str(db)])
+    assert no_data.exit_code == 0, no_data.output
+    assert "data missing" in no_data.stdout  # the user still sees why nothing was measured
+    with Store(db) as store:  # neither run overwrote the real run's verdicts
+        statuses = {f.details.get("status") for f in store.findings("perf", rid)
+                    if f.rule_id == "perf.claim-vs-measured"}
+    assert "discrepant" in statuses
 
 
 def test_unknown_model_name_without_store_is_a_usage_error(tmp_path: Path) -> None:
@@ -117,3 +135,26 @@ def test_without_eval_extra_the_command_says_how_to_install(
     assert "pip install 'ptmscope[eval]'" in out.exception.hint
     report = verify.verify_model(model_and_data["folder"], model_and_data["data"])
     assert {v.reason.value for v in report.verdicts if v.reason} == {"eval extra not installed"}
+
+
+def test_table_fits_80_columns_and_never_splits_a_number(
+    model_and_data: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from ptmscope.commands import _common
+
+    monkeypatch.setattr(_common.console, "_width", 80)
+    out = CliRunner().invoke(_app(), [
+        "verify", str(model_and_data["folder"]), "--data", str(model_and_data["data"]),
+        "--db", str(tmp_path / "none.duckdb")])
+    lines = out.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert re.search(r"\d\.\d{4}–\d\.\d{4}", out.stdout)  # the whole 95% CI on one line
+    assert re.search(r"│\s+0\.9990 │", out.stdout)  # the claimed value, right-aligned, whole
+
+
+def test_help_shows_the_install_command_without_escapes() -> None:
+    out = CliRunner().invoke(_app(), ["verify", "--help"], env={"COLUMNS": "200"})
+    assert "pip install 'ptmscope[eval]'" in out.stdout
+    assert "\\[" not in out.stdout

@@ -71,3 +71,11 @@ def test_help_teaches_with_examples() -> None:
     for command in ("report", "bom"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Examples:" in result.stdout
+
+
+def test_report_says_its_size_in_readable_units(filled_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "--db", _db(filled_store), "-o", str(out)])
+    said = result.output + (result.stderr or "")
+    assert f"wrote {out}" in said
+    assert "0.0 MB" not in said and ("KiB" in said or "MiB" in said)

@@ -58,8 +58,19 @@ def test_long_names_are_clipped(page: str) -> None:
     assert "googIe-bert/bert-base" in page
 
 
+def test_failed_claims_and_a_missing_licence_show_at_a_glance(page: str) -> None:
+    glance = page.split("<h3>Models at a glance</h3>", 1)[1].split("</table>", 1)[0]
+    bert = glance.split("acme/bert-base<", 1)[1].split("</tr>", 1)[0]
+    assert "1 of 1 failed" in bert  # the discrepant claim, not just a count of checks
+    lookalike = glance.split("googIe-bert/bert-base", 1)[1].split("</tr>", 1)[0]
+    assert 'b-missing">none declared' in lookalike  # no licence is flagged, not "n/a"
+    summary = page.split('<span class="name">acme/bert-base<', 1)[1].split("</summary>", 1)[0]
+    assert "1 claim check(s) failed" in summary
+    assert ".name{font-family:ui-monospace" in page  # look-alike names stay distinguishable
+
+
 def test_a_model_without_findings_says_so(page: str) -> None:
-    section = page.split("<summary>acme/clean-model<", 1)[1].split("</details>", 1)[0]
+    section = page.split('<span class="name">acme/clean-model<', 1)[1].split("</details>", 1)[0]
     assert "No findings for this model" in section
 
 
@@ -106,3 +117,36 @@ def test_evidence_reads_as_one_escaped_line(evidence: object, text: str) -> None
 def test_a_nonce_that_could_break_the_markup_is_refused(filled_store: Store) -> None:
     with pytest.raises(ValueError, match="nonce"):
         render_html(load_report_data(filled_store), FAKE_PLOTLY, 'x" onload="y')
+
+
+def test_change_type_legend_leaves_the_mode_bar_corner_free(filled_store: Store) -> None:
+    from ptmscope.report import plots
+
+    plot = plots.change_type_plot(load_report_data(filled_store).corpus)
+    assert plot is not None
+    legend = plot.figure["layout"]["legend"]
+    assert legend["xanchor"] == "center" and legend["yanchor"] == "bottom"
+
+
+def test_category_scores_list_what_each_score_leaves_out() -> None:
+    from ptmscope.records import Finding, Outcome, Severity
+    from ptmscope.report.html import category_scores_table
+
+    def attr(rule: str, outcome: Outcome) -> Finding:
+        return Finding("attributes", rule, "huggingface:o/m", Severity.LOW, outcome, rule)
+
+    html = category_scores_table([
+        attr("publisher", Outcome.PRESENT), attr("paper", Outcome.MISSING),
+        attr("training-logs", Outcome.PARTIAL), attr("downloads", Outcome.NOT_AVAILABLE),
+        attr("not-a-registered-check", Outcome.MISSING),
+    ])
+    provenance = html.split("<td>provenance</td>", 1)[1].split("</tr>", 1)[0]
+    assert "/100" in provenance and "paper" in provenance and "training-logs" in provenance
+    maintenance = html.split("<td>maintenance</td>", 1)[1].split("</tr>", 1)[0]
+    assert "n/a" in maintenance and "downloads" in maintenance  # unknown, never a silent 0
+    assert "not-a-registered-check" not in html
+    assert category_scores_table([]) == ""
+
+
+def test_category_and_score_cells_do_not_wrap(page: str) -> None:
+    assert "table.scores td:nth-child(-n+2){white-space:nowrap}" in page

@@ -336,6 +336,29 @@ def _malicious() -> Iterator[Sample]:
                  "os.system", "zlib-compressed joblib (compress=3)")
     yield Sample("zip_in_zip.zip", build_zip([Member("inner.zip", build_zip(
         [Member("data.pkl", mal)]))]), True, EVAL, "nested containers")
+    # found by the adversarial review: each got past the scanner before its fix
+    yield Sample("binint_first.pkl", b"K\x010" + glob("os", "system") + MARK + b"S'id'\n" +
+                 TUPLE + REDUCE + STOP, True, "os.system",
+                 "protocol 0 pickle opening with BININT1 + POP (not a dumps-style opener)")
+    yield Sample("legacy_second_binint.bin", LEGACY_MAGIC + b"K\x010" + glob("os", "system") +
+                 MARK + b"S'id'\n" + TUPLE + REDUCE + STOP + b"\x00" * 32, True, "os.system",
+                 "legacy torch: the protocol pickle is the payload and opens with BININT1")
+    yield Sample("npy_object_spelled.npy", npy("object", (1,), mal), True, EVAL,
+                 "npy object array whose dtype is spelled 'object', not '|O'")
+    yield Sample("keras_prefixed.keras", b"}." + build_zip([Member("data.pkl", mal)]), True,
+                 EVAL, "a zip behind a benign pickle: zipfile finds it from the end")
+    yield Sample("thread_compat.pkl", p2(call(glob("thread", "start_new_thread"), "x")), True,
+                 "thread.start_new_thread", "Python 2 name the loader maps to _thread")
+    yield Sample("cpp_extension.pkl", p2(call(glob("torch.utils.cpp_extension", "load_inline"),
+                                              "x")), True,
+                 "torch.utils.cpp_extension.load_inline", "compiles and loads native code")
+    v7 = bytearray(512)
+    v7[:6] = b"pickle"
+    v7[100:108], v7[124:136], v7[136:148] = b"0000644\0", b"%011o\0" % len(mal), b"0" * 11 + b"\0"
+    v7[148:156] = b" " * 8
+    v7[148:156] = b"%06o\0 " % sum(v7)
+    yield Sample("v7_tar.tar", bytes(v7) + mal + b"\0" * (-len(mal) % 512 + 1024), True, EVAL,
+                 "old (v7) tar without the ustar magic, as legacy torch.load opens first")
 
 
 def _benign() -> Iterator[Sample]:

@@ -59,3 +59,24 @@ def test_a_huge_card_is_truncated_and_flagged() -> None:
     card = parse_card(RID, "README.md", b"---\nlicense: mit\n---\n" + b"x" * (MAX_CARD_BYTES + 10))
     assert card.truncated and card.metadata == {"license": "mit"}
     assert len(card.raw_text) <= MAX_CARD_BYTES
+
+
+def test_a_billion_laughs_with_few_aliases_is_refused_not_expanded() -> None:
+    # 80 aliases (under the alias guard) expanding to 10**9 values.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    raw = ("---\n" + "\n".join(levels) + "\n---\nbody\n").encode()
+    card = parse_card(RepoId("huggingface:o/m"), "README.md", raw)
+    assert card.metadata is None
+    assert card.parse_error is not None and "expansion" in card.parse_error
+    assert card.body == "body\n"
+
+
+@pytest.mark.parametrize(
+    "front_matter", ["x: &r [*r]", "x: &r {self: *r}"], ids=["a list", "a mapping"]
+)
+def test_front_matter_referring_to_itself_is_a_parse_error(front_matter: str) -> None:
+    raw = f"---\n{front_matter}\n---\nbody\n".encode()
+    card = parse_card(RepoId("huggingface:o/m"), "README.md", raw)
+    assert card.metadata is None
+    assert card.parse_error is not None and "refers to itself" in card.parse_error

@@ -90,3 +90,23 @@ def test_fifos_and_sockets_are_listed_but_never_opened(tmp_path: Path) -> None:
     files = {f.path: f for f in mine_folder(folder).files}
     assert files["pipe"].security == {"not_a_regular_file": True}
     assert files["pipe"].local_path is None
+
+
+def test_file_names_that_are_not_utf8_become_storable_text(tmp_path: Path) -> None:
+    folder = tmp_path / "o" / "m"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}")
+    (folder / os.fsdecode(b"caf\xe9.bin")).write_bytes(b"x")
+    (folder / "new\nline.bin").write_bytes(b"y")
+    files = {f.path: f for f in mine_folder(folder).files}
+    assert set(files) == {"config.json", "caf\ufffd.bin", "new\nline.bin"}
+    assert files["caf\ufffd.bin"].size == 1 and files["caf\ufffd.bin"].local_path is None
+    for record in files.values():
+        record.path.encode("utf-8")  # what the store needs
+
+
+def test_a_file_that_is_not_a_manifest_says_what_sources_are_accepted(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello\n")
+    with pytest.raises(NotARepositoryError, match="not a model folder, a git repository or a"):
+        mine_folder(notes)

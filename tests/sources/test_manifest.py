@@ -123,3 +123,13 @@ def test_github_urls_are_normalised() -> None:
     assert github_repo_id("git@github.com:o/r") == "github:o/r"
     assert github_repo_id("https://gitlab.com/o/r") is None
     assert github_repo_id(None) is None
+
+
+def test_a_csv_cell_beyond_the_csv_field_limit_is_a_manifest_error(tmp_path: Path) -> None:
+    path = tmp_path / "families.csv"
+    path.write_text(
+        "family,cleaned_github,model_name\n" + 'f,"' + "x" * 200_000 + '",org/name\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError, match="not a readable CSV file"):
+        read_manifest(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -160,8 +162,42 @@ def test_an_empty_duckdb_file_is_migrated_to_the_current_schema(tmp_path: Path) 
 def test_a_file_that_is_not_a_store_gives_a_store_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.duckdb"
     path.write_text("these are not the bytes of a database\n" * 100)
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreError, match="not a ptmscope store") as caught:
         Store(path)
+    assert caught.value.hint
+
+
+def test_a_store_whose_folder_cannot_be_made_gives_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where a folder should be\n")
+    with pytest.raises(StoreError, match="cannot create the store's folder"):
+        Store(blocker / "ptmscope.duckdb")
+
+
+def test_a_store_locked_by_another_process_says_so_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "ptmscope.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError) as caught:
+            Store(path)
+    finally:
+        holder.kill()
+        holder.wait()
+    message = str(caught.value)
+    assert "in use by another process" in message and f"PID {holder.pid}" in message
+    assert "\n" not in message and caught.value.hint
+
+
+HOLD_LOCK = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(60)
+"""
 
 
 def test_read_only_open_of_a_missing_store_says_so(tmp_path: Path) -> None:

@@ -180,6 +180,64 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "file.distribution"),
     ("generated images in assets are output data", GH, "more", ["assets/generated/dog.png"],
      None, "output data", "file.output_media"),
+    # --- added after the blind2 analysis: explicit messages beat weak code evidence
+    ("a bug fix in model code is unclassified", GH, "Fix bug in rotary cache refresh",
+     ["models/llama.py"], None, UNCLASSIFIED, "message.bug_fix"),
+    ("an edge-case fix in training code is unclassified", HF,
+     "Handle empty prompts in the edge case", ["train.py"], None, UNCLASSIFIED,
+     "message.bug_fix"),
+    ("a TODO note naming a cache is internal documentation", GH,
+     "Add TODO for kv-cache eviction", ["models/cache.py"], None, "internal documentation",
+     "message.todo_note"),
+    ("documenting code arguments is internal documentation", GH, "Document sampler arguments",
+     ["models/sampler.py"], None, "internal documentation", "message.document_code"),
+    ("removing a dependency from code is remove dependency", GH, "Remove dependency on apex",
+     ["model/fused.py"], None, "remove dependency", "message.dependency_change"),
+    ("a requirement removal naming flash-attn is not performance", GH,
+     "remove flash_attn requirement", ["model/attn.py", "requirements.txt"], None,
+     "remove dependency", "message.dependency_change"),
+    ("hyper-parameter values in a training script are parameter tuning", GH,
+     "lower learning rate", ["train.py"], None, "parameter tuning", "message.hyperparameters"),
+    ("parallelism in model code is training infrastructure", GH, "Add pipeline parallelism",
+     ["models/gpt.py"], None, "training infrastructure", "message.distributed_training"),
+    ("bf16 autocast in code is pipeline performance", GH, "bf16 autocast",
+     ["sample.py"], None, "pipeline performance", "message.precision_performance"),
+    ("evaluation named in a training folder is validation", GH, "add zero-shot ImageNet eval",
+     ["src/training/imagenet_utils.py"], None, "validation infrastructure",
+     "message.evaluation_code"),
+    ("augmentation named over data-loading code is preprocessing", GH,
+     "add mixup augmentation", ["data/loader.py"], None, "preprocessing",
+     "message.preprocessing_code"),
+    ("data loading named in a training script is input data", GH,
+     "add data loader for tar shards", ["train.py"], None, "input data",
+     "message.data_loading"),
+    ("an architecture part named in the message is model structure", GH,
+     "add PointRend mask head", ["detectron/pointrend.py", "train_net.py"], None,
+     "model structure", "message.architecture"),
+    ("a toctree is documentation, not a config", GH, "add page", ["docs/_toctree.yml"], None,
+     "external documentation", "file.docs_site"),
+    ("augmentation code outside data folders is preprocessing", GH, "more policies",
+     ["src/randaugment.py"], None, "preprocessing", "file.augmentation"),
+    ("a data json file is input data", GH, "Add alpaca_data.json", ["alpaca_data.json"], None,
+     "input data", "file.data_files"),
+    ("benchmark questions are input data", GH, "new questions",
+     ["eval/bench/question.jsonl"], None, "input data", "file.data_files"),
+    ("a val.py inside a model folder is validation", GH, "refactor",
+     ["models/yolo/val.py"], None, "validation infrastructure", "file.validation_scripts"),
+    ("losses outside model folders are training infrastructure", GH, "new loss",
+     ["src/losses/dice.py"], None, "training infrastructure", "file.training_components"),
+    ("a dataset download script is input data", GH, "mirror", ["scripts/download_coco.sh"],
+     None, "input data", "file.dataset_download"),
+    ("an encoder file outside model folders is model structure", GH, "wip conformer",
+     ["asr/conformer_encoder.py"], None, "model structure", "file.architecture_code"),
+    ("a .DS_Store deletion is project metadata", HF, "Delete .DS_Store", [".DS_Store"], ["D"],
+     "project metadata", "file.project_metadata"),
+    ("developer notes under scripts are internal documentation", GH, "notes",
+     ["scripts/NOTES.md"], None, "internal documentation", "file.developer_notes"),
+    ("an upload of a licence with the card is project metadata", HF, "Upload 2 files",
+     ["LICENSE.txt", "README.md"], None, "project metadata", "message.bulk_upload"),
+    ("an upload of handler code with requirements is add dependency", HF, "Upload 2 files",
+     ["handler.py", "requirements.txt"], ["A", "A"], "add dependency", "message.bulk_upload"),
     # --- combination rules
     ("weights outweigh config and card", HF, "Upload model",
      ["model.safetensors", "config.json", "README.md"], None, "model structure",
@@ -200,8 +258,8 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      None, "training infrastructure", "fallback.training"),
     ("benchmark words are validation", GH, "run benchmark again", [], None,
      "validation infrastructure", "fallback.validation"),
-    ("dataset words are input data", GH, "support new dataset format", ["io.py"], None,
-     "input data", "fallback.input_data"),
+    ("dataset words with an unknown non-code file are input data", GH,
+     "support new dataset format", ["schema.txt"], None, "input data", "fallback.input_data"),
     ("hyper-parameter words are parameter tuning", GH, "tune hyperparameters", [], None,
      "parameter tuning", "fallback.parameters"),
     ("weights words are model structure", HF, "new weights", [], None, "model structure",
@@ -498,12 +556,22 @@ def test_dev_set_covers_every_label_on_both_platforms_together() -> None:
         # 0.995; holdout 1.000 / 0.966; hard holdout 0.974 / 0.868 (the one new HF miss is a
         # label disagreement: "use flash_attention_2" in config.json is now read as
         # performance). Thresholds leave a little room, and guard regressions.
-        ("commits_dev.jsonl", HF, 0.98),
-        ("commits_dev.jsonl", GH, 0.98),
+        ("commits_dev.jsonl", HF, 0.99),
+        ("commits_dev.jsonl", GH, 0.99),
         ("commits_holdout.jsonl", HF, 0.96),
         ("commits_holdout.jsonl", GH, 0.94),
         ("commits_holdout_hard.jsonl", HF, 0.94),
         ("commits_holdout_hard.jsonl", GH, 0.84),
+        # After the blind2 analysis (message intent over weak code evidence, bug fixes
+        # unclassified): dev 1.000 / 0.996; holdout 1.000 / 0.948 (GitHub was 0.966: two
+        # author labels now disagree with the blind2 labeller's conventions, "fix ... bug in
+        # trainer" is a dropped bug fix and augmentation under data/ is preprocessing; the
+        # 0.94 floor still holds); hard holdout 0.974 / 0.868 (unchanged).
+        # commits_blind2.jsonl (independent labeller): 0.888 / 0.823 when unseen; 0.922 /
+        # 0.927 after tuning on the labeller's error categories: no longer unseen, so these
+        # floors only guard the tuning (commits_blind3.jsonl is the next unseen measure).
+        ("commits_blind2.jsonl", HF, 0.91),
+        ("commits_blind2.jsonl", GH, 0.91),
     ],
 )
 def test_accuracy_does_not_regress(name: str, platform: str, threshold: float) -> None:
@@ -518,8 +586,11 @@ def test_accuracy_does_not_regress(name: str, platform: str, threshold: float) -
         # (110/122) / 0.750 GitHub (120/160): the honest figure, and a hard floor.
         # Phase 2 (rules then tuned on its failure categories, so no longer unseen): 1.000 /
         # 0.963; the current floor guards that tuning.
+        # After the blind2 tuning: 0.992 (one HF bug fix in modeling code this labeller
+        # called model structure is now unclassified, as the blind2 labeller and the study
+        # drop bug fixes) / 0.963.
         (HF, 0.90, 0.97),
-        (GH, 0.75, 0.94),
+        (GH, 0.75, 0.95),
     ],
 )
 def test_independent_set_accuracy_floor(

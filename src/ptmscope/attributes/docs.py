@@ -33,7 +33,8 @@ Each category gets a score from 0 to 100:
 `100 * sum(weight * credit) / sum(weight)` over the category's judged checks, with credit
 {credits}. Checks that are not applicable or not available are left out of both sums and
 listed as *unknown*. Weights: 3 essential, 2 important, 1 nice to have. A score is always
-printed with the list of its missing and partial items, so it never hides them.
+printed with the list of its missing and partial items, so it never hides them (a check
+that ended in error earns no credit and is listed with the missing).
 
 Stored findings (`analysis = "attributes"`, `subject = repo id`, `rule_id = check id`)
 carry the outcome, the category, the evidence and (when not present) the remedy; a missing or

@@ -37,7 +37,9 @@ class CategoryScore:
         category: the attribute group.
         score: 0-100, or None when no check of the category could be judged.
         present / partial / missing / unknown: check ids per outcome (unknown = not
-            available, not applicable or error).
+            available or not applicable, left out of the score). A check that ended in
+            ``error`` earns no credit, so it is listed under missing: every item that
+            lowers the score is named.
     """
 
     category: Category
@@ -52,15 +54,24 @@ def score_category(
     category: Category, judged: Sequence[tuple[Check, CheckResult]]
 ) -> CategoryScore:
     """Score one category from its checks' results."""
+    return score_outcomes(category, [(check, result.outcome) for check, result in judged])
+
+
+def score_outcomes(
+    category: Category, judged: Sequence[tuple[Check, Outcome]]
+) -> CategoryScore:
+    """Score one category from its checks' outcomes (e.g. read back from stored findings)."""
     earned = 0.0
     possible = 0
     buckets: dict[str, list[str]] = {"present": [], "partial": [], "missing": [], "unknown": []}
-    for check, result in judged:
+    for check, outcome in judged:
         if check.category is not category:
             continue
-        credit = CREDIT.get(result.outcome)
-        if result.outcome in (Outcome.PRESENT, Outcome.PARTIAL, Outcome.MISSING):
-            buckets[result.outcome.value].append(check.id)
+        credit = CREDIT.get(outcome)
+        if outcome in (Outcome.PRESENT, Outcome.PARTIAL, Outcome.MISSING):
+            buckets[outcome.value].append(check.id)
+        elif outcome is Outcome.ERROR:  # scored as missing, so listed with the missing
+            buckets["missing"].append(check.id)
         else:
             buckets["unknown"].append(check.id)
         if credit is None:

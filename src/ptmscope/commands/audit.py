@@ -27,6 +27,7 @@ from ptmscope.errors import UsageError
 if TYPE_CHECKING:
     from ptmscope.attributes.audit import ModelAudit
     from ptmscope.attributes.corpus import CorpusView
+    from ptmscope.attributes.scoring import CategoryScore
 
 _STATUS_STYLE = {
     "present": "[green]present[/]",
@@ -47,6 +48,10 @@ def _score_text(score: int | None) -> str:
     return f"[{colour}]{score}[/]"
 
 
+#: Below this terminal width the remedy goes under the finding instead of its own column.
+_WIDE_TERMINAL = 120
+
+
 def render_scorecard(audit: ModelAudit) -> None:
     """Print one model's scorecard: per category, its score then each attribute's row."""
     from rich.table import Table
@@ -56,15 +61,21 @@ def render_scorecard(audit: ModelAudit) -> None:
         f"task: {escape(audit.pipeline_tag or 'unknown', 60)}   card: "
         + ("yes" if audit.has_card else "[red]none[/]")
     )
+    wide = console.width >= _WIDE_TERMINAL
     for score in audit.scores:
         table = Table(
             title=f"{score.category.value}: {_score_text(score.score)}/100",
-            title_justify="left", show_lines=False, expand=False,
+            title_justify="left", show_lines=not wide, expand=False,
         )
-        table.add_column("attribute", no_wrap=True)
+        if wide:
+            table.add_column("attribute", no_wrap=True)
+        else:  # narrow: let long attribute names wrap rather than squeeze the evidence
+            table.add_column("attribute", overflow="fold", max_width=22)
         table.add_column("status", no_wrap=True)
-        table.add_column("evidence", overflow="fold", max_width=60)
-        table.add_column("remedy", overflow="fold", max_width=50)
+        table.add_column("evidence" if wide else "evidence and remedy", overflow="fold",
+                         max_width=60 if wide else None)
+        if wide:
+            table.add_column("remedy", overflow="fold", max_width=50)
         for check, result in audit.results:
             if check.category is not score.category:
                 continue
@@ -73,21 +84,30 @@ def render_scorecard(audit: ModelAudit) -> None:
                 f"\n[dim]{escape(evidence, 160)}[/]" if evidence else ""
             )
             needs_fix = result.outcome.value in ("missing", "partial", "error")
-            table.add_row(
-                escape(check.short, 60),
-                _STATUS_STYLE.get(result.outcome.value, result.outcome.value),
-                shown,
-                escape(check.remedy, 160) if needs_fix else "",
-            )
+            remedy = escape(check.remedy, 160) if needs_fix else ""
+            cells = [escape(check.short, 60),
+                     _STATUS_STYLE.get(result.outcome.value, result.outcome.value)]
+            if wide:
+                table.add_row(*cells, shown, remedy)
+            else:
+                table.add_row(*cells, shown + (f"\n[italic]fix:[/] {remedy}" if remedy else ""))
         console.print(table)
-        lacking = score.missing + score.partial
-        if lacking:
-            console.print(
-                f"  [dim]not fully there:[/] {escape(', '.join(lacking), 300)}"
-                + (f"   [dim]unknown:[/] {escape(', '.join(score.unknown), 200)}"
-                   if score.unknown else "")
-            )
+        console.print(_lacking_line(score))
     _render_claims(audit)
+
+
+def _lacking_line(score: CategoryScore) -> str:
+    """What the score stands for: the items not fully there and those that could not be
+    judged, or plainly that every judged item is present (a score never stands alone)."""
+    lacking = score.missing + score.partial
+    parts = []
+    if lacking:
+        parts.append(f"[dim]not fully there:[/] {escape(', '.join(lacking), 300)}")
+    if score.unknown:
+        parts.append(f"[dim]unknown (not scored):[/] {escape(', '.join(score.unknown), 200)}")
+    if not parts:
+        return "  [dim]every item present[/]"
+    return "  " + "   ".join(parts)
 
 
 def _render_claims(audit: ModelAudit) -> None:
@@ -97,18 +117,33 @@ def _render_claims(audit: ModelAudit) -> None:
     if not claims.declared:
         console.print("claims: no model-index in the card")
         return
+    shown = claims.rows[:200]
+    columns: dict[str, list[object]] = {
+        "task": [r.task for r in shown],
+        "dataset": [r.dataset or r.dataset_name for r in shown],
+        "config": [r.config for r in shown],
+        "split": [r.split for r in shown],
+        "metric": [r.metric for r in shown],
+        "value": [r.raw_value for r in shown],
+        "verified": [r.verified for r in shown],
+    }
+    always = ("task", "dataset", "metric", "value")
+    # Columns empty in every row (often config, verified) only cost width on a terminal.
+    kept = [name for name, values in columns.items()
+            if name in always or any(v is not None and v != "" for v in values)]
+    with_problems = any(r.problems for r in shown)
     table = Table(title="model-index claims", title_justify="left")
-    for column in ("task", "dataset", "config", "split", "metric", "value", "verified",
-                   "problems"):
+    for column in kept:
         table.add_column(column, overflow="fold", max_width=40)
-    for row in claims.rows[:200]:
-        table.add_row(
-            *(escape(str(v), 40) if v is not None else "" for v in (
-                row.task, row.dataset or row.dataset_name, row.config, row.split, row.metric,
-                row.raw_value, row.verified,
-            )),
-            "[red]" + escape("; ".join(row.problems), 200) + "[/]" if row.problems else "",
-        )
+    if with_problems:
+        table.add_column("problems", overflow="fold", min_width=8, max_width=40)
+    for index, row in enumerate(shown):
+        cells = [escape(str(columns[name][index]), 40)
+                 if columns[name][index] is not None else "" for name in kept]
+        if with_problems:
+            cells.append("[red]" + escape("; ".join(row.problems), 200) + "[/]"
+                         if row.problems else "")
+        table.add_row(*cells)
     console.print(table)
     for where, problem in claims.problems:
         console.print(f"  [red]broken:[/] {escape(where, 80)}: {escape(problem, 160)}")
@@ -128,9 +163,11 @@ def render_corpus(view: CorpusView) -> None:
                   title_justify="left")
     table.add_column("attribute", no_wrap=True)
     table.add_column("all", justify="right", no_wrap=True, min_width=4)
+    # Group names (pipeline tags) get the width the terminal has, clipped only when narrow.
+    label = max(10, min(32, (console.width - 32) // max(1, len(groups)) - 3))
     for name, shares in groups:
         count = shares[0].models if shares else 0
-        table.add_column(f"{escape(name, 14)}\nn={count}", justify="right", min_width=6)
+        table.add_column(f"{escape(name, label)}\nn={count}", justify="right", min_width=6)
     for index, overall in enumerate(view.attributes):
         cells = [f"{overall.share_missing:.0%}" if overall.judged else "[dim]n/a[/]"]
         for _, shares in groups:
@@ -230,8 +267,12 @@ def register(app: typer.Typer) -> None:
                 if json_out or output is not None:
                     payload = corpus_payload(view)
                 else:
-                    if not items:
-                        err_console.print("no Hugging Face model in the store")
+                    if not items:  # a table of n/a rows would only hide this
+                        console.print("no Hugging Face model in the store: nothing to audit")
+                        err_console.print("hint: `ptmscope ingest PATH` or `ptmscope demo` "
+                                          "first, or pass --db.", markup=False,
+                                          highlight=False)
+                        return
                     render_corpus(view)
                     return
         finally:

@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
         from ptmscope.report import write_report
         from ptmscope.report.data import load_report_data
         from ptmscope.report.formats import OutputFormat
+        from ptmscope.report.markup import human_size
 
         progress = RichProgress(quiet)
         with open_store(db, read_only=True) as store:
@@ -62,8 +63,10 @@ def register(app: typer.Typer) -> None:
             fmt = "json" if as_json else "html"
             path = write_report(store, target, fmt, progress)
         if not quiet:
-            size = path.stat().st_size / 1e6
-            err_console.print(f"wrote {path} ({size:.1f} MB)", highlight=False, markup=False)
+            size = human_size(path.stat().st_size)  # "0.0 MB" said nothing for small reports
+            # soft_wrap: a long path stays on one line, whole, so it can be copied
+            err_console.print(f"wrote {path} ({size})", highlight=False, markup=False,
+                              soft_wrap=True)
 
     app.command("report")(report)
 
@@ -99,7 +102,8 @@ def register(app: typer.Typer) -> None:
         if output is None:
             typer.echo(text, nl=False)
         elif not quiet:
-            err_console.print(f"wrote {output}", highlight=False, markup=False)
+            err_console.print(f"wrote {output}", highlight=False, markup=False,
+                              soft_wrap=True)
         for error in errors[:5]:
             err_console.print(f"warning: BOM schema: {error}", highlight=False, markup=False)
 

@@ -163,6 +163,9 @@ def register(app: typer.Typer) -> None:
             text = json.dumps(render_sarif(report), indent=2, ensure_ascii=False) + "\n"
         else:  # pragma: no cover - every member handled above
             raise AssertionError(fmt)
+        # file names that are not UTF-8 and strings of a pickle carry lone surrogates, which
+        # no encoder writes: escape them (``\udcff``, valid in JSON) instead of crashing
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         if output is None:
             typer.echo(text, nl=False)
         else:

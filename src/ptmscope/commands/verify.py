@@ -22,7 +22,10 @@ from ptmscope.commands._common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ptmscope.perf.verify import Verdict, VerifyReport
+    from ptmscope.records import Finding
     from ptmscope.store import Store
 
 #: Version of the ``--json`` document (``report/schemas/verify.schema.json``).
@@ -67,6 +70,35 @@ def _resolve(model: str, db: Path) -> tuple[Path, str, Store | None]:
     return folder, subject, store
 
 
+def keeps_earlier_measurement(report: VerifyReport, earlier: Sequence[Finding]) -> bool:
+    """Whether to leave the stored verdicts alone: this run measured nothing because it had
+    no data, while an earlier run measured something. Running ``verify`` without --data
+    must not erase a measured discrepancy from the reports."""
+    from ptmscope.perf.reasons import Reason
+    from ptmscope.perf.verify import VERIFY_RULE_ID
+
+    no_data = (all(v.measured is None for v in report.verdicts)
+               and any(v.reason is Reason.DATA_MISSING for v in report.verdicts))
+    measured_before = any(f.rule_id == VERIFY_RULE_ID and f.details.get("measured") is not None
+                          for f in earlier)
+    return no_data and measured_before
+
+
+def _check_data_path(data: str | None) -> None:
+    """Refuse a --data path that does not exist before anything runs: a typo must not
+    evaluate nothing and then overwrite the stored verdicts of an earlier, real run."""
+    from ptmscope.errors import UsageError
+    from ptmscope.perf.datasets_io import looks_like_dataset_name
+
+    if data is None or Path(data).exists() or looks_like_dataset_name(data):
+        return
+    raise UsageError(
+        f"--data {data}: no such file or folder",
+        hint="Check the path: a .csv/.jsonl/.parquet file, a folder saved with save_to_disk, "
+             "or a dataset name in the local Hugging Face cache. Nothing was evaluated or "
+             "stored.")
+
+
 def _pct(value: float | None, scale: str | None) -> str:
     if value is None:
         return "-"
@@ -77,7 +109,7 @@ def _row(v: Verdict) -> list[str]:
     from ptmscope.perf.verify import Status
 
     claim = v.claim.label if v.claim else "-"
-    ci = (f"[{_pct(v.ci_low, v.scale)}, {_pct(v.ci_high, v.scale)}]"
+    ci = (f"{_pct(v.ci_low, v.scale)}–{_pct(v.ci_high, v.scale)}"
           if v.ci_low is not None else "-")
     diff = f"{v.difference_pp:+.1f}" if v.difference_pp is not None else "-"
     style = {Status.CONSISTENT: "green", Status.DISCREPANT: "bold red"}.get(v.status, "yellow")
@@ -92,8 +124,13 @@ def _print_table(report: VerifyReport, subject: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"claimed vs measured: {escape(subject, 100)}", show_lines=True)
+    # Numbers never wrap (a value split over two lines misreads); the text columns share
+    # the rest of the width.
     for column in ("claim", "claimed", "measured", "diff (pp)", "95% CI", "verdict"):
-        table.add_column(column, overflow="fold")
+        numeric = column not in ("claim", "verdict")
+        table.add_column(column, overflow="fold", no_wrap=numeric,
+                         justify="right" if numeric else "left",
+                         min_width=None if numeric else 10)
     for verdict in report.verdicts:
         table.add_row(*_row(verdict))
     console.print(table)
@@ -172,8 +209,10 @@ def register(app: typer.Typer) -> None:
         empty split, a value such as 95 for a fraction metric...).
 
         Verdicts are stored as findings (analysis perf) when the model is in
-        the store. Exit code 1 when a claim is discrepant.
-        Needs the eval extra: pip install 'ptmscope\\[eval]'.
+        the store; a run that had no data to measure on keeps the verdicts an
+        earlier run measured. A --data path that does not exist is an error.
+        Exit code 1 when a claim is discrepant.
+        Needs the eval extra: pip install 'ptmscope[eval]'.
 
         Examples:
             ptmscope verify ./models/tiny --data ./data/test.csv
@@ -195,14 +234,18 @@ def register(app: typer.Typer) -> None:
             raise MissingExtraError(
                 f"verify needs the eval extra ({', '.join(missing)} not installed)",
                 hint=f"Install it with: {INSTALL_HINT}")
+        _check_data_path(data)
         folder, subject, store = _resolve(model, db)
         try:
             report = verify_model(folder, data, split=split, limit=limit, tolerance=tolerance,
                                   batch_size=batch_size, task=task,
                                   progress=RichProgress(quiet or as_json))
             stored = False
+            earlier: list[Finding] = []
             if store is not None:
-                kept = [f for f in store.findings("perf", subject)
+                earlier = list(store.findings("perf", subject))
+            if store is not None and not keeps_earlier_measurement(report, earlier):
+                kept = [f for f in earlier
                         if f.rule_id != VERIFY_RULE_ID]  # keep the cheap checks' findings
                 store.replace_findings("perf", [subject],
                                        [*kept, *verdict_findings(report, subject)])
@@ -215,6 +258,10 @@ def register(app: typer.Typer) -> None:
         if not as_json:
             _print_table(report, subject)
             if not stored and not quiet:
-                err_console.print(f"[dim]not stored: no store at {escape(str(db))}[/]")
+                err_console.print(
+                    "[dim]not stored: no data to evaluate on, so the verdicts measured "
+                    "earlier stay in the store (give --data to re-check)[/]"
+                    if store is not None else
+                    f"[dim]not stored: no store at {escape(str(db))}[/]")
         if report.worst is Status.DISCREPANT:
             raise typer.Exit(1)

@@ -205,10 +205,18 @@ def load_split(
             hint="Pass a file, a save_to_disk folder, or choose another --split.",
         )
     text = str(data)
-    looks_like_name = (
+    if looks_like_dataset_name(text):
+        return _load_cached(text, config, split, limit)
+    raise EvaluationDataError(f"{data}: no such file or folder")
+
+
+def looks_like_dataset_name(text: str) -> bool:
+    """Whether ``text`` reads as a dataset name (``glue`` or ``org/name``), not a path.
+
+    >>> looks_like_dataset_name("acme-nlp/reviews"), looks_like_dataset_name("./x.csv")
+    (True, False)
+    """
+    return bool(text) and (
         not text.startswith((".", "/", "~")) and text.count("/") <= 1
         and not text.lower().endswith(_FILE_SUFFIXES)
     )
-    if looks_like_name and text:
-        return _load_cached(text, config, split, limit)
-    raise EvaluationDataError(f"{data}: no such file or folder")

@@ -194,15 +194,37 @@ def _model_index(models: Sequence[ModelView], ran: set[str]) -> str:
         missing = sum(1 for f in m.of("attributes") if f.outcome is Outcome.MISSING)
         risk = _severity_badges(m.of("risk")) or badge("none", "ok")
         rows.append([
-            f'<a href="#model-{i}">{esc(m.repo.name, 80)}</a>', esc(m.task, 40),
-            esc(m.license, 40), risk if "risk" in ran else not_run,
+            f'<a class="name" href="#model-{i}">{esc(m.repo.name, 80)}</a>', esc(m.task, 40),
+            _licence_cell(m.license), risk if "risk" in ran else not_run,
             f"{missing} of {len(m.of('attributes'))}" if m.of("attributes") else
             (NA if "attributes" in ran else not_run),
-            str(len(m.of("perf"))) if "perf" in ran else not_run,
+            _claim_checks_cell(m.of("perf")) if "perf" in ran else not_run,
         ])
     return "<h3>Models at a glance</h3>" + table(
         ["model", "task", "licence", "risk findings", "attributes missing", "claim checks"],
         rows)
+
+
+def _licence_cell(licence: str | None) -> str:
+    """The declared licence, or a red "none declared": a missing licence is a reuse blocker."""
+    return esc(licence, 40) if licence else badge("none declared", "missing")
+
+
+def failed_claim_checks(findings: Sequence[Finding]) -> list[Finding]:
+    """Claim checks that failed: a discrepant verdict or a cheap check whose claim is wrong."""
+    return [f for f in findings
+            if f.outcome in (Outcome.MISSING, Outcome.ERROR)
+            or detail(f, "verdict", "status") == "discrepant"]
+
+
+def _claim_checks_cell(findings: Sequence[Finding]) -> str:
+    """How many claim checks failed, so a discrepancy shows without opening the model."""
+    if not findings:
+        return NA
+    failed = failed_claim_checks(findings)
+    if failed:
+        return badge(f"{len(failed)} of {len(findings)} failed", "missing")
+    return f"none of {len(findings)} failed"
 
 
 # --- models --------------------------------------------------------------------------------------
@@ -218,10 +240,14 @@ def _models(models: Sequence[ModelView], anchor: str, title: str, ran: frozenset
 def _model_section(m: ModelView, anchor: str, ran: frozenset[str]) -> str:
     """One model: facts, then a table per analysis ("not run" when it never ran at all)."""
     risky = any(f.severity.rank <= 1 for f in m.of("risk"))
-    meta = (f"{esc(m.task, 40)} · licence {esc(m.license, 40)} · card {m.card_state} · "
+    meta = (f"{esc(m.task, 40)} · licence {esc(m.license or 'none declared', 40)} · "
+            f"card {m.card_state} · "
             f"{m.commit_count} commits · {len(m.files)} files")
+    failed = failed_claim_checks(m.of("perf"))
     summary = (_severity_badges(m.of("risk")) if m.finding_count
                else badge("no findings", "none"))
+    if failed:
+        summary += badge(f"{len(failed)} claim check(s) failed", "missing")
     facts = (
         f'<p class="facts">id {esc(m.repo.repo_id, 110)} · source {esc(m.repo.source, 110)}'
         f" · last commit {_when(m.last_commit)}"
@@ -247,7 +273,8 @@ def _model_section(m: ModelView, anchor: str, ran: frozenset[str]) -> str:
     )
     open_attr = " open" if risky else ""
     return (
-        f'<details class="model" id="{anchor}"{open_attr}><summary>{esc(m.repo.name, 100)}'
+        f'<details class="model" id="{anchor}"{open_attr}><summary>'
+        f'<span class="name">{esc(m.repo.name, 100)}</span>'
         f'<span class="meta">{meta}</span> {summary}</summary>{facts}{body}'
         f"<h4>Files and formats</h4>{_files_table(m)}{card}</details>"
     )
@@ -298,7 +325,7 @@ def _attributes_table(findings: Sequence[Finding]) -> str:
 
     cols = [*headers, "score"] if scored else headers
     out = (f'<p class="facts">{len(present)} of {len(findings)} attributes present, '
-           f"{len(gaps)} to look at.</p>")
+           f"{len(gaps)} to look at.</p>" + category_scores_table(findings))
     if gaps:
         out += table(cols, [row(f, True) for f in gaps[:MAX_FINDING_ROWS]], cls="findings")
         out += _more(gaps, MAX_FINDING_ROWS)
@@ -308,6 +335,33 @@ def _attributes_table(findings: Sequence[Finding]) -> str:
                         cls="findings")
                 + "</details>")
     return out
+
+
+def category_scores_table(findings: Sequence[Finding]) -> str:
+    """The 0-100 score per category (weighting of docs/attributes.md) next to the items it
+    leaves out, so a score never hides what is missing. Findings whose rule is not a
+    registered attribute check are not scored."""
+    from ptmscope.attributes.base import Category
+    from ptmscope.attributes.registry import CHECKS
+    from ptmscope.attributes.scoring import score_outcomes
+
+    by_id = {check.id: check for check in CHECKS}
+    judged = [(by_id[f.rule_id], f.outcome) for f in findings if f.rule_id in by_id]
+    if not judged:
+        return ""
+    rows = []
+    for category in Category:
+        score = score_outcomes(category, judged)
+        if not (score.present or score.partial or score.missing or score.unknown):
+            continue
+        rows.append([
+            esc(category.value, 30), NA if score.score is None else f"{score.score}/100",
+            esc(", ".join(score.missing) or "none", 300),
+            esc(", ".join(score.partial) or "none", 300),
+            esc(", ".join(score.unknown) or "none", 300),
+        ])
+    return table(["category", "score", "missing", "partial", "unknown (not scored)"], rows,
+                 cls="scores")
 
 
 def evidence_text(value: object, limit: int = 160) -> str:

@@ -260,7 +260,8 @@ def change_type_plot(corpus: CorpusView) -> Plot | None:
         "Change-type shares per platform (% of commits)", 380, barmode="group",
         margin={"l": 60, "r": 20, "t": 40, "b": 120},
         yaxis={"title": {"text": "% of commits"}}, xaxis={"tickangle": -35},
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
+        # centred above the bars: the title holds the left, the mode bar the right corner
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.02,
                 "yanchor": "bottom"})}
     fallback = table(
         ["change type", *(f"{_platform_label(p)} % (n={totals[p]})" for p in platforms)],

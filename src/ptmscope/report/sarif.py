@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,13 +57,22 @@ def split_member(path: str) -> tuple[str, str]:
     return (path, "") if at < 0 else (path[:at], path[at + 1:])
 
 
+def _raw_bytes(text: str) -> bytes:
+    """The bytes of a path for percent-encoding: a name that is not UTF-8 comes back as the
+    bytes on disk (``os.fsencode``), any other lone surrogate as a visible escape."""
+    try:
+        return os.fsencode(text)
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
+
+
 def artifact_uri(file_path: str, base: Path | None = None) -> str:
     """A relative (to ``base``, default the working directory) URI reference for a file."""
     p = Path(file_path)
     base = base or Path.cwd()
     with contextlib.suppress(ValueError, OSError):
         p = p.resolve().relative_to(base.resolve())
-    text = quote(p.as_posix(), safe="/._-~")
+    text = quote(_raw_bytes(p.as_posix()), safe="/._-~")
     return "file://" + text if p.is_absolute() else text
 
 

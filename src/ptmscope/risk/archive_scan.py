@@ -46,6 +46,16 @@ def _bad_path(name: str) -> bool:
     return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
 
 
+def _v7_checksum_ok(block: bytes) -> bool:
+    """Does a 512-byte block carry a valid tar header checksum (as tarfile checks it)?"""
+    field = block[148:156].split(b"\0", 1)[0].strip()
+    if not field or not block[:100].strip(b"\0") or any(c not in b"01234567" for c in field):
+        return False
+    wanted = int(field, 8)
+    unsigned = sum(block[:148]) + 8 * 32 + sum(block[156:512])
+    return wanted == unsigned and wanted != 8 * 32
+
+
 class _Bounded(io.RawIOBase):
     """A seekable stream that refuses to read past ``limit`` bytes (flags the overflow)."""
 
@@ -85,8 +95,14 @@ class TarScanner(Scanner):
 
     @classmethod
     def sniff(cls, head: bytes, name: str) -> bool:
-        """``ustar`` magic at offset 257."""
-        return len(head) >= 262 and head[257:262] == b"ustar"
+        """``ustar`` magic at offset 257, or an old (v7) header with a valid checksum.
+
+        v7 tar has no magic, yet ``tarfile`` (and legacy ``torch.load``, which tries tar
+        first) opens it; its checksum is what tarfile itself trusts.
+        """
+        if len(head) >= 262 and head[257:262] == b"ustar":
+            return True
+        return len(head) >= 512 and _v7_checksum_ok(head[:512])
 
     def scan(self, stream: BinaryIO, ctx: ScanContext) -> ScanResult:
         """Walk the members (bounded) and dispatch each regular file."""

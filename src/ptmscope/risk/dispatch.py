@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import BinaryIO
 from ptmscope.records import Severity
 from ptmscope.risk.base import SNIFF_BYTES, Inconclusive, RiskIssue, Rule, ScanContext, ScanResult
 from ptmscope.risk.registry import LoadedScanners, load_scanners
+from ptmscope.risk.zip_scan import ZipScanner, has_zip_end, is_zip
 
 #: Container nesting depth (a member of a member of ... ) the dispatcher follows.
 MAX_DEPTH = 8
@@ -45,6 +47,11 @@ DISPATCH_RULES: tuple[Rule, ...] = (
     Rule("SCAN-NESTING-DEPTH", "Containers nested too deep",
          "Deep nesting is used to exhaust scanners or hide payloads below their depth limit.",
          "Unpack the archive by hand and scan the parts.", Severity.HIGH),
+    Rule("SCAN-EMBEDDED-ZIP", "A zip archive ends this file but does not start it",
+         "Readers that look for a zip from the end (zipfile.is_zipfile, Keras, many tools) "
+         "open the archive hidden behind other content, which a scanner going by the first "
+         "bytes never sees: a polyglot file.",
+         "Do not load the file; re-create it without the appended archive.", Severity.HIGH),
     Rule("SCAN-UNREADABLE", "File could not be read",
          "The file could not be opened or read, so it was not checked.",
          "Check permissions and that the file exists.", Severity.LOW),
@@ -95,15 +102,41 @@ class Dispatcher:
                 return _scanner_error(ctx.path, cls.id, err)
             if ctx.path not in result.scanned:
                 result.scanned.append(ctx.path)
-            return _with_path(result, ctx.path)
+            return _with_path(self._embedded_zip(stream, ctx, head, result), ctx.path)
         why = "empty file" if not head else "format not recognised by any scanner"
-        return ScanResult(issues=[RiskIssue(
+        return self._embedded_zip(stream, ctx, head, ScanResult(issues=[RiskIssue(
             "SCAN-NOT-SCANNED", Severity.INFO, "unrecognised format", f"not scanned: {why}",
-            "nothing in it was checked", "", "unknown", ctx.path)], bytes_read=len(head))
+            "nothing in it was checked", "", "unknown", ctx.path)], bytes_read=len(head)))
+
+    def _embedded_zip(self, stream: BinaryIO, ctx: ScanContext, head: bytes,
+                      result: ScanResult) -> ScanResult:
+        """Also scan a zip archive that ends a top-level file not starting with one.
+
+        zipfile (and Keras, which opens ``.keras`` files with it) finds an archive by its end
+        record, so bytes put in front of a zip hide it from a scanner that goes by the head.
+        """
+        if ctx.depth or is_zip(head) or not has_zip_end(stream):
+            return result
+        result.issues.append(RiskIssue(
+            "SCAN-EMBEDDED-ZIP", Severity.HIGH, "embedded zip",
+            "a zip archive ends the file behind other content (polyglot); its members were "
+            "scanned too", "zip readers that search from the end open the hidden archive",
+            "end of file", "zip", ctx.path))
+        try:
+            stream.seek(0)
+            inner = ZipScanner().scan(stream, ctx)
+        except Exception as err:  # one scanner's bug makes one file inconclusive
+            return result.merge(_scanner_error(ctx.path, ZipScanner.id, err))
+        inner.scanned = [s for s in inner.scanned if s not in result.scanned]
+        return result.merge(inner)
 
     def scan_file(self, path: Path, display: str, folder: str | None = None) -> ScanResult:
         """Open ``path`` read-only and scan it as ``display``."""
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                # a FIFO blocks open() forever and a device never ends: both would hang the
+                # run, so anything but a regular file is reported, not read
+                raise OSError(f"not a regular file: {path}")
             with open(path, "rb") as fh:  # builtin open: cheaper per file than Path.open
                 size = os.fstat(fh.fileno()).st_size
                 if size <= SMALL_FILE:  # one read instead of a head read plus a full read

@@ -19,6 +19,7 @@ Python 2 names are mapped to Python 3 ones first (``__builtin__`` -> ``builtins`
 
 from __future__ import annotations
 
+import _compat_pickle  # the stdlib's own Python 2 -> 3 name table (data only)
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -137,7 +138,12 @@ DENY_GROUPS: tuple[DenyGroup, ...] = (
          "torch.fx.experimental.symbolic_shapes:*", "torch.utils.bottleneck:*",
          "torch.utils.collect_env:*", "torch._export:*", "torch.testing:*",
          "jinja2:*", "IPython:*", "_xxsubinterpreters:*", "_interpreters:*",
-         "test:*", "lib2to3:*", "idlelib:*", "_pyrepl:*", "rlcompleter:*", "tkinter:*"),
+         "test:*", "lib2to3:*", "idlelib:*", "_pyrepl:*", "rlcompleter:*", "tkinter:*",
+         "site:*", "numpy.ctypeslib:*", "torch.utils.cpp_extension:*",
+         "torch.ops:load_library", "torch.classes:load_library", "torch._ops:*load_library",
+         "torch._classes:*load_library", "torch._C:_load*", "torch._C:import_ir_module*",
+         "numexpr:*", "sympy:sympify", "sympy:parse_expr", "sympy.parsing:*", "unittest:main",
+         "unittest.main:*"),
     ),
     DenyGroup(
         "process execution", Severity.CRITICAL,
@@ -146,7 +152,10 @@ DENY_GROUPS: tuple[DenyGroup, ...] = (
          "multiprocessing:*", "concurrent:*", "_posixsubprocess:*", "_aix_support:*",
          "_osx_support:*", "uuid:_*", "ctypes:*", "_ctypes:*", "cffi:*", "signal:*",
          "webbrowser:*", "pydoc:*", "distutils:*", "setuptools:*", "pip:*", "ensurepip:*",
-         "venv:*", "imaplib:IMAP4_stream", "mailcap:*", "shlex:*"),
+         "venv:*", "imaplib:IMAP4_stream", "mailcap:*", "shlex:*", "_winapi:*", "winreg:*",
+         "msvcrt:*", "_thread:*", "threading:*", "atexit:*", "sched:*", "operator:call",
+         "_multiprocessing:*", "_posixshmem:*", "antigravity:*", "torch.multiprocessing:*",
+         "resource:*", "fcntl:*"),
     ),
     DenyGroup(
         "debugger or profiler", Severity.CRITICAL,
@@ -161,7 +170,8 @@ DENY_GROUPS: tuple[DenyGroup, ...] = (
          "builtins:setattr", "builtins:delattr", "builtins:type", "builtins:super",
          "operator:attrgetter", "operator:methodcaller", "operator:itemgetter",
          "functools:partial", "functools:reduce", "functools:partialmethod", "inspect:*",
-         "sys:*", "gc:*"),
+         "sys:*", "gc:*", "_imp:*", "_frozen_importlib:*", "_frozen_importlib_external:*",
+         "copyreg:add_extension", "copyreg:_inverted_registry"),
     ),
     DenyGroup(
         "nested loader", Severity.CRITICAL,
@@ -171,7 +181,9 @@ DENY_GROUPS: tuple[DenyGroup, ...] = (
          "torch.storage:_load_from_bytes", "torch.package:*", "torch.jit:load",
          "torch.utils.data.datapipes:*", "torch.utils._config_module:*", "yaml:*",
          "keras:*", "tensorflow:*", "copyreg:_extension_registry", "pandas:read_pickle",
-         "pandas.io.pickle:*", "pandas:eval", "pandas.core.computation:*", "pandas:read_*"),
+         "pandas.io.pickle:*", "pandas:eval", "pandas.core.computation:*", "pandas:read_*",
+         "torch.utils.model_zoo:*", "transformers:pipeline", "transformers:*.from_pretrained",
+         "diffusers:*.from_pretrained"),
     ),
     DenyGroup(
         "network access", Severity.HIGH,
@@ -179,14 +191,19 @@ DENY_GROUPS: tuple[DenyGroup, ...] = (
         ("socket:*", "_socket:*", "ssl:*", "http:*", "urllib:*", "urllib3:*", "requests:*",
          "aiohttp:*", "httpx:*", "ftplib:*", "smtplib:*", "telnetlib:*", "poplib:*",
          "imaplib:*", "nntplib:*", "xmlrpc:*", "socketserver:*", "select:*", "selectors:*",
-         "huggingface_hub:*", "fsspec:*", "boto3:*", "botocore:*"),
+         "huggingface_hub:*", "fsspec:*", "boto3:*", "botocore:*", "smtpd:*", "asyncore:*",
+         "asynchat:*", "wsgiref:*", "torch.distributed.rpc:*", "torch.distributed.run:*",
+         "torch.distributed.launch:*", "torch.distributed.elastic:*"),
     ),
     DenyGroup(
         "file system access", Severity.HIGH,
         "reads, writes or deletes files when the file is loaded",
         ("builtins:open", "io:*", "shutil:*", "tempfile:*", "pathlib:*", "glob:*",
          "fileinput:*", "linecache:*", "logging:*", "zipfile:*", "tarfile:*", "sqlite3:*",
-         "mmap:*", "dbm:*", "filecmp:*"),
+         "mmap:*", "dbm:*", "filecmp:*", "codecs:open", "_pyio:*", "compileall:*",
+         "py_compile:*", "zipapp:*", "numpy:memmap", "numpy:fromfile", "numpy:save*",
+         "numpy:loadtxt", "numpy:genfromtxt", "numpy:fromregex", "numpy.lib.format:open_memmap",
+         "xml.sax:parse", "xml.dom.minidom:parse", "xml.etree.ElementTree:parse"),
     ),
     DenyGroup(
         "other builtin", Severity.HIGH,
@@ -233,13 +250,18 @@ _DENY: tuple[tuple[str, str, DenyGroup], ...] = tuple(
 _ALLOW: tuple[tuple[str, str], ...] = tuple(_split(p) for p in ALLOWED)
 
 
+#: every alias the loader applies (``fix_imports``: ``thread`` -> ``_thread``,
+#: ``SimpleHTTPServer`` -> ``http.server``...), ours winning where both name a module
+_ALL_ALIASES: dict[str, str] = {**_compat_pickle.IMPORT_MAPPING, **MODULE_ALIASES}
+
+
 def canonical_module(module: str) -> str:
     """Map Python 2 and private module aliases to the module the loader really imports."""
-    if module in MODULE_ALIASES:
-        return MODULE_ALIASES[module]
+    if module in _ALL_ALIASES:
+        return _ALL_ALIASES[module]
     head, dot, rest = module.partition(".")
-    if dot and head in MODULE_ALIASES:
-        return f"{MODULE_ALIASES[head]}.{rest}"
+    if dot and head in _ALL_ALIASES:
+        return f"{_ALL_ALIASES[head]}.{rest}"
     return module
 
 
@@ -285,6 +307,8 @@ def classify(module: str, name: str) -> Verdict:
     >>> classify("collections", "OrderedDict").kind
     'safe'
     """
+    # the loader's (module, name) renames first (``__builtin__.reduce`` -> functools.reduce)
+    module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
     module = canonical_module(module)
     full = f"{module}.{name}" if name else module
     if _allowed(module, name):

@@ -57,6 +57,10 @@ def parse_header(text: str) -> tuple[str, tuple[int, ...] | None] | None:
     return m.group(1), shape
 
 
+#: dtype spellings numpy maps to Python objects (``np.dtype("object")`` as well as ``"|O"``)
+_OBJECT_DTYPE = re.compile(r"O|object")
+
+
 def _itemsize(descr: str) -> int | None:
     m = re.fullmatch(r"[<>|=]?([a-zA-Z])(\d*)", descr)
     if not m:
@@ -118,7 +122,7 @@ class NumpyScanner(Scanner):
             return result
         descr, shape = parsed
         data_start = start + hlen
-        if "O" in descr:
+        if _OBJECT_DTYPE.search(descr):  # '|O', "object", [('a', 'O')]...: all pickles
             issue("NPY-OBJECT-ARRAY", Severity.LOW, f"dtype {descr}",
                   "object array: its data is a pickle (allow_pickle=True needed)",
                   "np.load(allow_pickle=True) unpickles it", f"offset {data_start}")

@@ -25,6 +25,7 @@ import mmap
 import re
 import struct
 import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar
@@ -48,6 +49,9 @@ MMAP_ABOVE = 64 * 1024 * 1024
 MIN_NESTED_LEN = 12
 #: Pickles after the first one in a stream that are followed (legacy torch has 5).
 MAX_STACKED = 64
+#: GLOBAL / INST / STACK_GLOBAL opcodes one walk follows. Real files import each callable
+#: once and fetch it from the memo after that; millions of imports are a CPU attack.
+MAX_IMPORT_OPS = 1_000_000
 
 RULES: tuple[Rule, ...] = (
     Rule("PICKLE-GLOBAL-DANGEROUS", "Pickle imports a dangerous callable",
@@ -103,10 +107,15 @@ class Glob:
 
 @dataclass(frozen=True, slots=True)
 class Made:
-    """The result of calling ``func`` (REDUCE, NEWOBJ, OBJ, INST) with ``args``."""
+    """The result of calling ``func`` (REDUCE, NEWOBJ, OBJ, INST) with ``args``.
+
+    ``depth`` counts the calls between it and the callable at the root of ``func`` (a call on
+    the result of a call...), kept so naming it costs O(1) however long the chain is.
+    """
 
     func: object
     args: object = None
+    depth: int = 1
 
 
 @dataclass(slots=True)
@@ -127,6 +136,11 @@ class WalkEvents:
     complete: bool = False  # reached STOP
     ops: int = 0
     skipped: int = 0  # bytes of big strings stepped over without being read
+    import_ops: int = 0
+    inflated: int = 0  # bytes of compressed hidden strings inflated so far
+    # what was already recorded: a repeated import or call is kept once (first offset), so
+    # millions of repeats cost no memory
+    seen: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 class _Stop(Exception):
@@ -147,16 +161,36 @@ def looks_like_pickle(data: bytes) -> bool:
     return data[0] in _PROTO0_START and data.rstrip()[-1:] == b"." and b"\n" in data[:512]
 
 
+#: Bytes a compressed pickle hidden in a string is inflated to, at most, for the check.
+MAX_NESTED_INFLATE = 64 * 1024 * 1024
+_GZIP_OR_ZLIB = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda")
+
+
+def _inflate_head(raw: bytes) -> bytes:
+    """``raw`` gunzipped or zlib-inflated, at most ``MAX_NESTED_INFLATE`` bytes (b"" if not)."""
+    try:
+        inflater = zlib.decompressobj(31 if raw[:2] == b"\x1f\x8b" else 15)
+        return inflater.decompress(raw, MAX_NESTED_INFLATE)
+    except zlib.error:
+        return b""
+
+
 def _maybe_hidden(head: bytes) -> bool:
-    """Could a string starting with ``head`` hide a pickle or zip (raw, base64 or hex)?"""
+    """Could a string starting with ``head`` hide a pickle or zip (raw, base64, hex, gzip)?"""
     return looks_like_pickle(head + b"\n.") or head[:4] == b"PK\x03\x04" or \
+        head[:2] in _GZIP_OR_ZLIB or \
         head[:1] in b"gYKXfUo" or head[:2] in (b"80", b"63", b"28", b"5d", b"7d", b"50")
 
 
-def _decode_hidden(raw: bytes) -> tuple[bytes, str] | None:
-    """A pickle or zip hidden in ``raw`` as-is, base64 or hex, with how it was encoded."""
+def _decode_hidden(raw: bytes, inflate: bool = True) -> tuple[bytes, str] | None:
+    """A pickle or zip hidden in ``raw`` as-is, base64, hex or (when ``inflate``) gzip or
+    zlib compressed, with how it was encoded."""
     if looks_like_pickle(raw) or raw[:4] == b"PK\x03\x04":
         return raw, "raw bytes"
+    if inflate and raw[:2] in _GZIP_OR_ZLIB:  # compressed, for a loader inflating first
+        inflated = _inflate_head(raw)
+        if looks_like_pickle(inflated) or inflated[:4] == b"PK\x03\x04":
+            return inflated, "gzip" if raw[:2] == b"\x1f\x8b" else "zlib"
     if len(raw) >= MIN_NESTED_LEN and raw[:1] in b"gYKXfUo" and _B64_RE.fullmatch(raw):
         try:
             dec = base64.b64decode(raw + b"==", altchars=b"-_" if b"-" in raw or b"_" in raw
@@ -243,8 +277,12 @@ class _Walker:
     def string(self, raw: bytes, at: int, is_bytes: bool) -> Any:
         """The value a string opcode pushes; checks it for a hidden pickle."""
         if self.nested_ok and len(raw) >= MIN_NESTED_LEN:
-            hidden = _decode_hidden(raw)
+            # inflated blobs are kept until the walk ends: their total is bounded, or a
+            # thousand small gzip bombs would each cost MAX_NESTED_INFLATE
+            hidden = _decode_hidden(raw, self.ev.inflated < MAX_NESTED_INFLATE)
             if hidden is not None:
+                if hidden[1] in ("gzip", "zlib"):
+                    self.ev.inflated += len(hidden[0])
                 self.ev.nested.append((at, hidden[0], hidden[1]))
         if is_bytes:
             return raw if len(raw) <= 256 else None
@@ -256,21 +294,35 @@ class _Walker:
             return None
 
     def add_global(self, at: int, op: str, module: str, name: str) -> Glob:
-        self.ev.globals.append((at, op, module, name))
+        ev = self.ev
+        ev.import_ops += 1
+        if ev.import_ops > MAX_IMPORT_OPS:
+            ev.limit = f"more than {MAX_IMPORT_OPS} import opcodes at offset {at}"
+            raise _Stop
+        if ("g", module, name) not in ev.seen:
+            ev.seen.add(("g", module, name))
+            ev.globals.append((at, op, module, name))
         return Glob(module, name, at)
 
     def callee(self, func: Any) -> str:
-        if isinstance(func, Glob):
-            return f"{func.module}.{func.name}"
-        if isinstance(func, Made):
-            return f"result of {self.callee(func.func)}"
-        return "unknown value"
+        # iterative: a chain of calls on call results (``)R)R)R...``) is as long as the
+        # attacker likes, and recursion over it would crash the scan
+        depth = 0
+        while isinstance(func, Made):  # at most a few steps: see ``call``
+            depth += func.depth
+            func = func.func
+        base = f"{func.module}.{func.name}" if isinstance(func, Glob) else "unknown value"
+        if depth > 3:
+            return f"result of ({depth} nested calls of) {base}"
+        return "result of " * depth + base
 
     def call(self, at: int, op: str, func: Any, args: Any) -> Made:
-        if not isinstance(func, Glob):
-            self.ev.calls.append((at, op, self.callee(func)))
-        else:
-            self.ev.calls.append((at, op, f"{func.module}.{func.name}"))
+        callee = f"{func.module}.{func.name}" if isinstance(func, Glob) else self.callee(func)
+        if ("c", op, callee) not in self.ev.seen:
+            self.ev.seen.add(("c", op, callee))
+            self.ev.calls.append((at, op, callee))
+        if isinstance(func, Made):  # point at the chain's root: naming stays O(1)
+            return Made(func.func, args, func.depth + 1)
         return Made(func, args)
 
     # --- the walk ----------------------------------------------------------------------------
@@ -381,6 +433,17 @@ class _Walker:
                             self.fail("stack underflow", pos)
                         stack[-1] = None
                         pos += 1
+                    elif op == 0x30 and stack and not (marks and len(stack) <= marks[-1]):
+                        stack.pop()  # POP (a POP of a MARK takes the slow path)
+                        pos += 1
+                    elif op == 0x52 and len(stack) >= 2 and not (
+                            marks and len(stack) - 2 < marks[-1]):  # REDUCE
+                        args = stack.pop()
+                        stack[-1] = self.call(pos, "REDUCE", stack[-1], args)
+                        pos += 1
+                    elif op == 0x29 or op == 0x4E:  # EMPTY_TUPLE, NONE
+                        push(() if op == 0x29 else None)
+                        pos += 1
                     elif op == 0x2E:  # STOP
                         self.ev.complete = True
                         self.pos = pos + 1
@@ -474,7 +537,8 @@ class _Walker:
             target = stack[-1]
             if isinstance(target, Glob):
                 self.ev.build_on_global.append((pos, f"{target.module}.{target.name}"))
-            elif isinstance(target, Made) and isinstance(target.func, Glob) and \
+            elif isinstance(target, Made) and target.depth == 1 and \
+                    isinstance(target.func, Glob) and \
                     target.func.name in ("NumpyArrayWrapper", "NDArrayWrapper") and \
                     target.func.module.startswith(("joblib", "sklearn.externals.joblib")):
                 return self._joblib_array(state, a)
@@ -792,6 +856,12 @@ def scan_pickle_bytes(data: bytes, *, fmt: str = "pickle", where: str = "",
                     f"{where}offset {ev.error_offset}", fmt))
                 if ev.ops <= 1 and first:
                     report.inconclusive.append(f"not a parsable pickle: {ev.error}")
+            else:  # bytes that only looked like a further pickle
+                report.issues.append(RiskIssue(
+                    "PICKLE-TRAILING-DATA", Severity.INFO, "trailing data",
+                    f"{end - pos} bytes after the last pickle are not a pickle",
+                    "a standard loader reads only the pickles before them",
+                    f"{where}offset {pos}", fmt))
             break
         pos = ev.end
         while pos < end and data[pos] in b"\x00\n\r\t ":  # padding between pickles
@@ -806,8 +876,9 @@ def _plausible_next(data: bytes, pos: int) -> bool:
     """Does a further pickle start at ``pos``? (PROTO header, or a protocol 0/1 opener)."""
     if data[pos] == 0x80:
         return pos + 1 < len(data) and data[pos + 1] <= 5
-    return data[pos] in b"c(]}N" and walk_pickle(data, pos, min(len(data), pos + 4096),
-                                                 find_nested=False).error_offset != pos
+    # any opcode may open the next pickle (a loader calling load() again accepts it)
+    return data[pos] in _VALID_OPCODES and data[pos] != 0x2E and walk_pickle(
+        data, pos, min(len(data), pos + 4096), find_nested=False).error_offset != pos
 
 
 def sniff_pickle(head: bytes, name: str) -> bool:
@@ -818,8 +889,10 @@ def sniff_pickle(head: bytes, name: str) -> bool:
     """
     if len(head) >= 2 and head[0] == 0x80 and head[1] <= 5 and len(head) >= 3:
         return head[2] in _VALID_OPCODES
-    if not head or head[0] not in _PROTO0_START or head[0] == 0x2E:
-        return False  # protocol 0/1 pickles open with a value, a MARK or a GLOBAL
+    if not head or head[0] not in _VALID_OPCODES or head[0] == 0x2E:
+        # any opcode may open a pickle the loader accepts (``K\x01 0`` = push 1, POP, then
+        # GLOBAL...), not only the ones pickle.dumps writes first; the walk below decides
+        return False
     ev = walk_pickle(head, 0, len(head), find_nested=False)
     if ev.complete:
         return ev.ops >= 2

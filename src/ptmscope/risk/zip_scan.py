@@ -272,11 +272,17 @@ def read_central_directory(f: BinaryIO, size: int, counter: _Counter) -> ZipDire
             total = int.from_bytes(rec[32:40], "little")
             cd_size = int.from_bytes(rec[40:48], "little")
             cd_off = int.from_bytes(rec[48:56], "little")
+    shift = 0
     if cd_off + cd_size > eocd_abs:
         # a prefix before the archive shifts offsets; miniz tolerates it the same way
         shift = eocd_abs - cd_size - cd_off
         problems.append(f"central directory offset {cd_off} is inconsistent (shift {shift})")
         cd_off = max(0, eocd_abs - cd_size)
+    elif cd_off + cd_size < _cd_end(tail, at, eocd_abs) and f.seek(cd_off) == cd_off and \
+            f.read(4) != b"PK\x01\x02":
+        # bytes put in front of the archive: zipfile adds the gap to every header offset
+        shift = _cd_end(tail, at, eocd_abs) - cd_size - cd_off
+        cd_off += shift
     truncated = total > MAX_MEMBERS
     cd_size = min(cd_size, 46 * MAX_MEMBERS + 64 * 1024 * 1024)
     f.seek(cd_off)
@@ -295,8 +301,8 @@ def read_central_directory(f: BinaryIO, size: int, counter: _Counter) -> ZipDire
         raw = cd[i + 46:i + 46 + nlen]
         extra = cd[i + 46 + nlen:i + 46 + nlen + elen]
         usize, csize, off = _zip64_extra(extra, usize, csize, off)
-        entries.append(ZipEntry(_decode_name(raw, flags), flags, method, crc, csize, usize, off,
-                                raw))
+        entries.append(ZipEntry(_decode_name(raw, flags), flags, method, crc, csize, usize,
+                                off + max(shift, 0), raw))
         i += 46 + nlen + elen + clen
     return ZipDirectory(entries, problems, truncated)
 
@@ -343,6 +349,40 @@ def _local_data(f: BinaryIO, entry: ZipEntry, counter: _Counter) -> tuple[int, Z
     local = ZipEntry(_decode_name(raw, _u16(h, 6)), _u16(h, 6), _u16(h, 8), _u32(h, 14),
                      _u32(h, 18), _u32(h, 22), entry.header_offset, raw)
     return entry.header_offset + 30 + nlen + elen, local
+
+
+def _cd_end(tail: bytes, at: int, eocd_abs: int) -> int:
+    """Where the central directory ends: before the ZIP64 end records when they are there."""
+    if at >= 76 and tail[at - 20:at - 16] == b"PK\x06\x07" and \
+            tail[at - 76:at - 72] == b"PK\x06\x06":
+        return eocd_abs - 76
+    return eocd_abs
+
+
+def has_zip_end(f: BinaryIO) -> bool:
+    """Does a zip end-of-central-directory record that a reader would accept end ``f``?
+
+    Like ``zipfile``, the record is searched in the last 64 KiB (a comment may follow it);
+    a central directory entry (or an empty archive) where the record points makes it real.
+    """
+    size = f.seek(0, 2)
+    tail_len = min(size, 65557)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    f.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return False
+    total, cd_size = _u16(tail, at + 10), _u32(tail, at + 12)
+    if total == 0:
+        return True
+    cd_start = _cd_end(tail, at, size - tail_len + at) - cd_size
+    if cd_start < 0:
+        return False
+    f.seek(cd_start)
+    sig = f.read(4)
+    f.seek(0)
+    return sig == b"PK\x01\x02"
 
 
 def is_zip(head: bytes) -> bool:

@@ -25,12 +25,35 @@ MAX_YAML_ALIASES = 200
 CARD_NAMES = ("README.md", "readme.md", "README.MD", "Readme.md")
 
 
-def _plain(value: Any) -> Any:
-    """Make YAML values JSON-safe (dates to ISO strings, keys to strings)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+#: More values than this once aliases are expanded is treated as an expansion attack: a few
+#: dozen nested aliases (a "billion laughs") pass the alias count and expand to 10**9 values.
+MAX_YAML_VALUES = 200_000
+
+
+class _UnusableYaml(Exception):
+    """The front matter parsed but cannot be turned into plain metadata (why in the message)."""
+
+
+def _plain(value: Any, budget: list[int] | None = None, path: frozenset[int] = frozenset()) -> Any:
+    """Make YAML values JSON-safe (dates to ISO strings, keys to strings).
+
+    Raises:
+        _UnusableYaml: the value refers to itself (a recursive alias) or expands to more than
+            ``MAX_YAML_VALUES`` values.
+    """
+    budget = [MAX_YAML_VALUES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _UnusableYaml(
+            f"front matter expands to more than {MAX_YAML_VALUES} values (alias expansion attack?)"
+        )
+    if isinstance(value, dict | list):
+        if id(value) in path:
+            raise _UnusableYaml("front matter refers to itself (a recursive YAML alias)")
+        inner = path | {id(value)}
+        if isinstance(value, dict):
+            return {str(k): _plain(v, budget, inner) for k, v in value.items()}
+        return [_plain(v, budget, inner) for v in value]
     if isinstance(value, _dt.date | _dt.datetime):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -79,7 +102,12 @@ def parse_yaml_mapping(yaml_text: str) -> tuple[dict[str, Any] | None, str | Non
         return {}, None
     if not isinstance(data, dict):
         return None, f"front matter is a {type(data).__name__}, not a mapping"
-    plain = _plain(data)
+    try:
+        plain = _plain(data)
+    except _UnusableYaml as err:
+        return None, str(err)
+    except RecursionError:
+        return None, "front matter nested too deeply"
     assert isinstance(plain, dict)
     return plain, None
 

@@ -50,8 +50,14 @@ def _read_bounded(path: Path, limit: int) -> bytes:
         return handle.read(limit)
 
 
+def storable(text: str) -> str:
+    """``text`` with undecodable file-name bytes (held as surrogates by ``os``) replaced by
+    U+FFFD, as git paths are decoded: the store only takes valid UTF-8."""
+    return os.fsencode(text).decode("utf-8", "replace")
+
+
 def _file_record(rid: RepoId, folder: Path, path: Path, trusted_root: Path) -> FileRecord | None:
-    rel = path.relative_to(folder).as_posix()
+    rel = storable(path.relative_to(folder).as_posix())
     target = path.resolve()
     if trusted_root not in target.parents and target != trusted_root:
         return FileRecord(repo_id=rid, path=rel, security={"symlink_outside": True})
@@ -83,7 +89,8 @@ def _file_record(rid: RepoId, folder: Path, path: Path, trusted_root: Path) -> F
         blob_id=blob,
         lfs_sha256=lfs_sha,
         lfs_size=lfs_size,
-        local_path=str(target),
+        # A path that is not valid UTF-8 cannot be stored, so it cannot be reopened from the store.
+        local_path=str(target) if storable(str(target)) == str(target) else None,
     )
 
 
@@ -115,7 +122,10 @@ def mine_folder(
     if not folder.exists():
         raise SourceNotFoundError(f"{folder}: no such file or folder")
     if not folder.is_dir():
-        raise NotARepositoryError(f"{folder}: not a folder")
+        raise NotARepositoryError(
+            f"{folder}: a file, not a model folder, a git repository or a manifest",
+            hint="Manifests are .csv, .tsv, .yaml or .yml files; pass a folder otherwise.",
+        )
     cache_root = _cache_root(folder.resolve())
     trusted = cache_root or folder.resolve()
     inferred = name or name_from_folder(folder)

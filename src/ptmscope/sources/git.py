@@ -82,7 +82,11 @@ def _parse_person(value: bytes) -> tuple[str, str, datetime]:
     ident, _, stamp = ident.rpartition(b" ")
     name, _, email = ident.rpartition(b" <")
     try:
-        when = datetime.fromtimestamp(int(stamp), _zone(tz))
+        zone = _zone(tz)
+    except ValueError:  # a malformed or impossible offset (+9999): keep the instant, in UTC
+        zone = UTC
+    try:
+        when = datetime.fromtimestamp(int(stamp), zone)
     except (ValueError, OverflowError, OSError):
         when = datetime.fromtimestamp(0, UTC)
     return _decode(name), _decode(email.rstrip(b">")), when
@@ -340,6 +344,7 @@ class _TreeEntry:
     path: str
     blob: str
     size: int | None
+    mode: bytes = b"100644"
 
 
 def _ls_tree(repo: Path, with_sizes: bool) -> list[_TreeEntry]:
@@ -354,7 +359,7 @@ def _ls_tree(repo: Path, with_sizes: bool) -> list[_TreeEntry]:
         if len(parts) < 3 or parts[1] != b"blob":
             continue  # submodules (commit) are not files of this repo
         size = int(parts[3]) if with_sizes and len(parts) > 3 and parts[3].isdigit() else None
-        entries.append(_TreeEntry(_decode(path), parts[2].decode("ascii"), size))
+        entries.append(_TreeEntry(_decode(path), parts[2].decode("ascii"), size, parts[0]))
     return entries
 
 
@@ -379,6 +384,46 @@ def _cat_blobs(repo: Path, blobs: list[str], limit: int) -> dict[str, bytes]:
     return contents
 
 
+#: Tree modes of regular files; 120000 is a symlink, whose target the repository chooses.
+_REGULAR_MODES = (b"100644", b"100755")
+
+
+def _local_file(worktree: Path, entry: _TreeEntry) -> Path | None:
+    """The checked-out file of ``entry``, or None when it is not a regular file inside the
+    work tree. A committed symlink (or a crafted ``..`` path) could otherwise point the
+    scanners at any file on the machine, such as ``/etc/passwd`` or a FIFO."""
+    if entry.mode not in _REGULAR_MODES:
+        return None
+    local = worktree / entry.path
+    try:
+        if local.is_symlink() or not local.is_file():
+            return None
+        root = worktree.resolve()
+        if root not in local.resolve().parents:
+            return None  # a folder on the way is a symlink leading out of the work tree
+    except (OSError, ValueError):
+        return None
+    return local
+
+
+def _blob_head(repo: Path, blob: str, limit: int) -> bytes:
+    """The first ``limit`` bytes of ``blob``, read from a stream that is then closed."""
+    proc = subprocess.Popen(
+        git_command(repo, "cat-file", "blob", blob),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=git_env(),
+    )
+    assert proc.stdout is not None
+    try:
+        head = proc.stdout.read(limit)
+    finally:
+        proc.stdout.close()
+        proc.kill()
+        proc.wait()
+    return head
+
+
 def _files_and_card(
     repo: Path, rid: RepoId, worktree: Path | None, partial: bool
 ) -> tuple[list[FileRecord], CardRecord | None, list[str]]:
@@ -393,9 +438,13 @@ def _files_and_card(
         ]
     )
     card_size = card_entry.size if card_entry else None
-    if card_entry is not None and not partial:
+    oversized_card = card_size is not None and card_size > MAX_CARD_BYTES
+    if card_entry is not None and not partial and not oversized_card:
         wanted.append(card_entry.blob)
     contents = _cat_blobs(repo, sorted(set(wanted)), max(_POINTER_MAX, MAX_CARD_BYTES))
+    if card_entry is not None and oversized_card:
+        # Only the bounded head of a huge card is read, never the whole blob into memory.
+        contents[card_entry.blob] = _blob_head(repo, card_entry.blob, MAX_CARD_BYTES)
     if partial:
         notes.append("blob-less clone: file sizes, LFS pointers and the card are not read")
     files: list[FileRecord] = []
@@ -405,7 +454,7 @@ def _files_and_card(
             if e.size and e.size <= _POINTER_MAX
             else None
         )
-        local = worktree / e.path if worktree is not None else None
+        local = _local_file(worktree, e) if worktree is not None else None
         files.append(
             FileRecord(
                 repo_id=rid,
@@ -414,7 +463,7 @@ def _files_and_card(
                 blob_id=e.blob,
                 lfs_sha256=pointer.sha256 if pointer else None,
                 lfs_size=pointer.size if pointer else None,
-                local_path=str(local) if local is not None and local.is_file() else None,
+                local_path=str(local) if local is not None else None,
             )
         )
     card = None

@@ -34,10 +34,20 @@ SAFE_CONFIG: tuple[str, ...] = (
 )
 
 
-def git_env() -> dict[str, str]:
-    """Environment for git child processes: no prompts, no pager, no lazy blob fetches."""
+def git_env(allow_protocols: str = "") -> dict[str, str]:
+    """Environment for git child processes: no prompts, no pager, no lazy blob fetches.
+
+    Args:
+        allow_protocols: colon-separated transports git may use (``GIT_ALLOW_PROTOCOL``).
+            Empty, the default, forbids every transport: mining a local repository never
+            needs one, and a hostile repository declaring a promisor remote (whose
+            ``remote.<name>.uploadpack`` or ``core.sshCommand`` names a program) must not
+            get git to run it through a lazy fetch on git versions that ignore
+            ``GIT_NO_LAZY_FETCH`` (before 2.39.4).
+    """
     env = dict(os.environ)
     env.update(
+        GIT_ALLOW_PROTOCOL=allow_protocols,
         GIT_TERMINAL_PROMPT="0",
         GIT_PAGER="cat",
         GIT_NO_LAZY_FETCH="1",

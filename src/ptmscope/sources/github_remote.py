@@ -57,6 +57,9 @@ _TRANSFER_CONFIG: tuple[str, ...] = (
     "-c", "http.lowSpeedTime=60",
 )  # fmt: skip
 
+#: Transports a clone or fetch may use: https for GitHub, file for local test upstreams.
+_CLONE_PROTOCOLS = "https:file"
+
 # Substrings of git's stderr (LC_ALL=C) that mean the network is not there.
 _OFFLINE_SIGNS: tuple[str, ...] = (
     "could not resolve host",
@@ -267,7 +270,7 @@ def _git(
     """Run git with the safe config, no prompts, output captured."""
     where = ["-C", str(repo)] if repo is not None else []
     command = [git_executable(), *where, *SAFE_CONFIG, *_TRANSFER_CONFIG, *args]
-    return runner(command, capture_output=True, env=git_env(), check=False)
+    return runner(command, capture_output=True, env=git_env(_CLONE_PROTOCOLS), check=False)
 
 
 def _failure(

@@ -71,7 +71,10 @@ def _pick(header: list[str], aliases: tuple[str, ...], what: str, source: Path) 
 
 def read_csv_manifest(path: Path, text: str) -> Manifest:
     """Parse a CSV manifest (one row per variant)."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as err:  # e.g. a cell longer than csv.field_size_limit() (128 KiB)
+        raise ManifestError(f"{path}: not a readable CSV file: {err}") from err
     if not rows:
         raise ManifestError(f"{path}: empty manifest")
     header, body = rows[0], rows[1:]

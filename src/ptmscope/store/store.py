@@ -8,6 +8,7 @@ for that unit, so a run can be killed at any moment and re-run with nothing dupl
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
@@ -61,6 +62,27 @@ def _loads(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def _open_error(path: str, err: Exception) -> StoreError:
+    """The one-line message for a store DuckDB cannot open: locked, not a store, or other."""
+    first = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if "lock" in first.lower():
+        holder = _LOCK_HOLDER.search(first)
+        by = f" (PID {holder.group(1)})" if holder else ""
+        return StoreError(
+            f"{path}: the store is in use by another process{by}",
+            hint="Wait for the other ptmscope command to finish, or pass another --db.",
+        )
+    if "not a valid DuckDB database" in first:
+        return StoreError(
+            f"{path}: not a ptmscope store (the file is not a DuckDB database)",
+            hint="Pass --db with the path of a store, or of a new file to create one.",
+        )
+    return StoreError(f"{path}: cannot open the store: {first}")
+
+
 class Store:
     """A ptmscope store: one DuckDB file.
 
@@ -87,12 +109,18 @@ class Store:
                 raise StoreError(
                     f"{self.path}: no store here", hint="Run `ptmscope ingest` or pass --db."
                 )
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(
+                    f"{self.path}: cannot create the store's folder {target.parent}: "
+                    f"{err.strerror or err}",
+                    hint="Pass --db with a path in a writable folder.",
+                ) from err
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as err:
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise StoreError(f"{self.path}: cannot open the store: {first}") from err
+            raise _open_error(self.path, err) from err
         self._migrate(read_only)
 
     # --- lifecycle ---------------------------------------------------------------------------

@@ -126,6 +126,13 @@ class Guard(StrEnum):
     #: the files vote for more than one kind of change (or some match no rule), at least one of
     #: them recognised: a vague message ("wip", "update") over such files names no one change.
     MIXED_FILES = "mixed_files"
+    #: at least one file, and every file is weak evidence: source code matched by no rule or
+    #: by a broad ``weak`` file rule (train*.py, models/, data/ code...), or a file that already
+    #: agrees with the rule. An explicit message ("lower learning rate", "add zero-shot eval")
+    #: then beats the guess from train.py or models/. Weights, tokenizer and preprocessing
+    #: code, configs, data and docs are strong evidence and keep the file stage; when every
+    #: file agrees, the file stage names them as the evidence.
+    WEAK_FILES = "weak_files"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +149,8 @@ class Rule:
         pattern: for message and fallback rules, the precompiled pattern searched in the
             lower-cased bounded message.
         guard: extra condition on the files for a message rule.
+        unless: for message rules, a pattern that vetoes the rule when it occurs anywhere in
+            the message ("memory requirements" is not a dependency).
         names / prefixes / suffixes / substrings / dirs: for file rules, a path matches when
             its lower-cased base name equals a name, starts with a prefix, ends with a suffix or
             contains a substring, or when one of its directories is in ``dirs``.
@@ -149,6 +158,13 @@ class Rule:
             with one of these (``checkpoint-500/``).
         only_suffixes: when set, a file rule matches only base names ending with one of these.
         within_dirs: when set, a file rule matches only paths with one of these directories.
+        requires_prefixes: when set, a file rule matches only base names starting with one of
+            these (download_*.py that also names a dataset).
+        except_substrings: a file rule never matches a base name containing one of these
+            (a data-file rule skips eval_results.json).
+        weak: for file rules, a source-code path it matches is only a guess from a broad name
+            or folder (train.py, models/, data/): a message that names the change outright
+            overrides it (``Guard.WEAK_FILES``).
         weight: a matched file's vote (weights count double: a commit adding weights is about
             the weights; incidental metadata such as .gitattributes counts a quarter).
     """
@@ -170,6 +186,10 @@ class Rule:
     weight: float = 1.0
     dir_prefixes: tuple[str, ...] = ()
     within_dirs: frozenset[str] = frozenset()
+    unless: re.Pattern[str] | None = None
+    requires_prefixes: tuple[str, ...] = ()
+    except_substrings: tuple[str, ...] = ()
+    weak: bool = False
 
     @property
     def label(self) -> str:
@@ -186,6 +206,10 @@ class Rule:
         if self.only_suffixes and not base.endswith(self.only_suffixes):
             return False
         if self.within_dirs and self.within_dirs.isdisjoint(dirs):
+            return False
+        if self.requires_prefixes and not base.startswith(self.requires_prefixes):
+            return False
+        if self.except_substrings and any(s in base for s in self.except_substrings):
             return False
         return (
             base in self.names
@@ -212,10 +236,12 @@ def _msg(
     platforms: frozenset[str] = BOTH,
     guard: Guard = Guard.NONE,
     stage: Stage = Stage.MESSAGE,
+    unless: str | None = None,
 ) -> Rule:
     labels = (label,) if isinstance(label, str) else label
     return Rule(
-        rid, stage, description, evidence, labels, platforms, _p(pattern), guard=guard
+        rid, stage, description, evidence, labels, platforms, _p(pattern), guard=guard,
+        unless=_p(unless) if unless is not None else None,
     )
 
 
@@ -247,6 +273,9 @@ def _file(
     weight: float = 1.0,
     dir_prefixes: tuple[str, ...] = (),
     within_dirs: tuple[str, ...] = (),
+    requires_prefixes: tuple[str, ...] = (),
+    except_substrings: tuple[str, ...] = (),
+    weak: bool = False,
 ) -> Rule:
     labels = DEPENDENCY_LABELS if label == DEPENDENCY else (label,)
     return Rule(
@@ -265,6 +294,9 @@ def _file(
         weight=weight,
         dir_prefixes=dir_prefixes,
         within_dirs=frozenset(within_dirs),
+        requires_prefixes=requires_prefixes,
+        except_substrings=except_substrings,
+        weak=weak,
     )
 
 
@@ -407,26 +439,49 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "Licence changes are repository metadata, also when made in the card's front matter.",
         '"Change license to apache-2.0", "add license"',
     ),
+    # --- message intent over weak file evidence (added after the blind2 analysis) ------------
+    # The file stage guesses a code file's change from its name or folder (train.py, models/);
+    # when the message states the change outright, these rules decide first (guard WEAK_FILES:
+    # only code files, or files that already agree). Bug fixes come first: the study dropped
+    # them, whatever code they touch.
     _msg(
-        "message.performance",
-        PIPELINE_PERFORMANCE,
-        r"\bfaster\b|\bspeed(s|ing)? ?up\b|\bspeedups?\b|\bfor speed\b|\bmemory\b|\blatency\b"
-        r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)([ _-]?\d)?\b|\bsdpa\b"
-        r"|\bkv[ _-]?cache\b|\bgradient[ _-]?checkpointing\b"
-        r"|\btorch\.compile\b|\boptimi[sz]e[sd]? (for )?(speed|performance|memory|inference)\b",
-        "Speed and memory optimisations of the pipeline, unless the commit only touches docs or "
-        "dependency manifests (adding flash-attn to requirements is a dependency change).",
-        '"speed up inference", "reduce memory usage", "use fused kernel", "flash_attention_2", '
-        '"gradient checkpointing"',
-        guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
+        "message.bug_fix",
+        UNCLASSIFIED,
+        r"\bbug(?:s|fix(?:es)?|gy)?\b|\bhot-?fix\b|\bedge[- ]cases?\b"
+        r"|\bfix(?:e[sd]|ing)?\b[^\n]{0,50}?\b(?:crash\w*|error|exception|regression|segfault"
+        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken)\b"
+        r"|\bhandle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b",
+        "A bug fix in code (\"Fix bug ...\", \"fix crash when ...\", \"Handle None in ... edge "
+        "case\") fits no change type (the study dropped bug fixes): unclassified, even when a "
+        "modeling or training file matches.",
+        '"Fix bug in beam search", "fix crash when batch is empty", "Handle None in edge case"',
+        guard=Guard.CODE_ONLY,
+    ),
+    _msg(
+        "message.todo_note",
+        INTERNAL_DOCUMENTATION,
+        r"\b(?:todo|fixme|xxx)s?\b|\bnotes? (?:for|to) (?:developers|devs|self|maintainers)\b",
+        "A TODO/FIXME note left in code documents the code for its developers, whatever topic "
+        "it names (\"Add TODO for kv-cache eviction\" is not a performance change).",
+        '"Add TODO for ...", "FIXME note in trainer"',
+        guard=Guard.CODE_ONLY,
     ),
     _msg(
         "message.docstring",
         INTERNAL_DOCUMENTATION,
-        r"\bdocstrings?\b|\btype hints?\b|\bcode comments?\b",
+        r"\bdocstrings?\b|\btype hints?\b|\bcode comments?\b|\binline comments?\b",
         "Docstrings and code comments document the code for its developers.",
         '"add docstrings", "type hints"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
+    ),
+    _msg(
+        "message.document_code",
+        INTERNAL_DOCUMENTATION,
+        r"^(?:document(?:s|ed)?|explain(?:s|ed)?|clarify|describe)\b(?! in (?:the )?readme)",
+        "A message that documents something (\"Document sampler arguments\") while touching "
+        "only code documents the code for its developers: internal documentation.",
+        '"Document sampler arguments" on models/sampler.py',
+        guard=Guard.CODE_ONLY,
     ),
     _msg(
         "message.code_comment",
@@ -437,6 +492,124 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add comments", "fix typo in comment" with only *.py files',
         platforms=GH_ONLY,
         guard=Guard.CODE_ONLY,
+    ),
+    _msg(
+        "message.dependency_change",
+        DEPENDENCY_LABELS,
+        r"\b(?:add|remov|drop|delet|avoid|make|get rid of|no longer|replac|vendor|swap)\w*\b"
+        r"[^\n]{0,40}?\b(?:dependenc(?:y|ies)|requirements?|deps|third-party package)\b"
+        r"|\b(?:no longer|not|don't|do not|stop) (?:require|depend)\w*\b"
+        r"|\bdependency on\b|\boptional (?:dependency|import)\b",
+        "A message that adds, removes or replaces a dependency (\"Remove dependency on apex\", "
+        "\"remove flash_attn requirement\") is a dependency change even when only code is "
+        "touched; add/update/remove from the message's verbs (combine.dependency_kind).",
+        '"Remove dependency on apex", "remove flash_attn requirement", "make wandb optional '
+        'dependency"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:memory|hardware|gpu|vram|system|compute|disk|ram) requirements?\b",
+    ),
+    _msg(
+        "message.hyperparameters",
+        PARAMETER_TUNING,
+        r"\bhyper-?param\w*|\bhparams?\b"
+        r"|\b(?:lower|raise|increas|decreas|reduc|set|chang|tun|tweak|adjust|updat|bump|doubl"
+        r"|halv|use|switch)\w*\b[^\n]{0,30}?\b(?:learning[ _-]?rates?|lr|weight[ _-]?decay"
+        r"|batch[ _-]?sizes?|warm-?up(?: steps| ratio)?|dropout(?: rate)?|epochs?|max[ _]steps"
+        r"|grad(?:ient)?[ _-]?accum\w*|label[ _-]?smoothing|momentum|beta[12]|adam[ _]eps\w*"
+        r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temperature|top[ _-]?[pk]|lora[ _-]?(?:r|rank"
+        r"|alpha)|loss weights?)\b",
+        "Changing hyper-parameter values (\"lower learning rate\", \"set weight decay 0.1\", "
+        "\"Update hyperparameters\") is parameter tuning even in train.py or a models/ file.",
+        '"lower learning rate", "set weight decay 0.1", "Update hyperparameters", "increase '
+        'batch size to 64"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+    ),
+    _msg(
+        "message.distributed_training",
+        TRAINING_INFRASTRUCTURE,
+        r"\b(?:pipeline|tensor|data|model|sequence|context|expert|fully sharded)[ -]parallel\w*"
+        r"|\bdistributed (?:training|data parallel|launch\w*)\b|\bddp\b|\bfsdp\b|\bdeepspeed\b"
+        r"|\bzero-?[123]\b|\bmulti-?(?:gpu|node) (?:training|support|launch\w*)\b|\bmegatron\b"
+        r"|\btorchrun\b|\bslurm\b|\bresume (?:training|from checkpoint)\b",
+        "Distributed and multi-GPU training (parallelism, DDP/FSDP/DeepSpeed, launchers, "
+        "resuming) is training infrastructure, also in model code.",
+        '"Add pipeline parallelism", "support FSDP", "multi-node training with torchrun"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+    ),
+    _msg(
+        "message.performance",
+        PIPELINE_PERFORMANCE,
+        r"\bfaster\b|\bspeed(s|ing)? ?up\b|\bspeedups?\b|\bfor speed\b|\bmemory\b|\blatency\b"
+        r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)([ _-]?\d)?\b|\bsdpa\b"
+        r"|\bkv[ _-]?cache\b|\bgradient[ _-]?checkpointing\b|\bvram\b|\bout of memory\b|\boom\b"
+        r"|\btorch\.compile\b|\boptimi[sz]e[sd]? (for )?(speed|performance|memory|inference)\b"
+        r"|^perf(?:\([^)\n]{0,40}\))?!?:|^optimi[sz]e[sd]?\b",
+        "Speed and memory optimisations of the pipeline (also conventional 'perf:' commits), "
+        "unless the commit only touches docs or dependency manifests (adding flash-attn to "
+        "requirements is a dependency change).",
+        '"speed up inference", "reduce memory usage", "reduce VRAM", "use fused kernel", '
+        '"flash_attention_2", "gradient checkpointing", "perf: cache masks"',
+        guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
+    ),
+    _msg(
+        "message.precision_performance",
+        PIPELINE_PERFORMANCE,
+        r"\bautocast\b|\bmixed[ -]precision\b|\b(?:bf|fp)16\b|\bbfloat16\b|\bhalf[ -]precision\b"
+        r"|\bamp\b|\bint8 inference\b|\bcuda graphs?\b",
+        "Mixed precision in code (autocast, bf16/fp16) is a speed/memory optimisation; in "
+        "config.json a torch_dtype value stays parameter tuning (guard WEAK_FILES).",
+        '"bf16 autocast", "enable mixed precision", "use fp16 for inference"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b",
+    ),
+    _msg(
+        "message.evaluation_code",
+        VALIDATION_INFRASTRUCTURE,
+        r"\beval(?:uat\w*|s)?\b|\bbenchmark\w*|\bzero-?shot (?:eval\w*|classification|accuracy)"
+        r"|\bvalidation (?:loop|step|set|split|metrics?|loss)\b|\bperplexity\b"
+        r"|\b(?:mmlu|humaneval|gsm8k|hellaswag|bleu|rouge|wer|map@\w+|f1[ -]score)\b",
+        "Evaluation code named in the message (\"add zero-shot ImageNet eval\", \"add "
+        "perplexity metric\") is validation even in a training or model folder.",
+        '"add zero-shot ImageNet eval", "compute perplexity on the validation set"',
+        guard=Guard.WEAK_FILES,
+    ),
+    _msg(
+        "message.preprocessing_code",
+        PREPROCESSING,
+        r"\baugment\w*|\bpre-?process\w*|\b(?:image|data|input|audio|text) transforms?\b"
+        r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
+        r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
+        r"|\brandaugment\b|\bspecaugment\b",
+        "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
+        "conversation templates) is preprocessing, even in a data or training file.",
+        '"add RandAugment", "random crop augmentation", "add llama-2 conversation template"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+    ),
+    _msg(
+        "message.data_loading",
+        INPUT_DATA,
+        r"\bdata ?loaders?\b|\bdata ?loading\b|\bdata ?pipeline\b|\bdatasets?\b|\bcorpus\b"
+        r"|\bload(?:s|ing)? (?:the |a )?(?:data|samples|shards)\b|\bstreaming data\b",
+        "Datasets and data loading named in the message are input data, even in train.py.",
+        '"add data loader for webdataset shards", "support HF datasets streaming"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+    ),
+    _msg(
+        "message.architecture",
+        MODEL_STRUCTURE,
+        r"^(?:add|implement|introduc|support|new|replac|switch|use|port)\w*\b[^\n]{0,50}?"
+        r"\b(?:encoder|decoder|heads?|backbone|neck|layers?|blocks?|attention|architecture"
+        r"|mixture[- ]of[- ]experts|moe|embeddings?|positional (?:encoding|embedding)s?|rope"
+        r"|alibi|rmsnorm|layernorm|activation|swiglu|gelu|convolution|conv)\b",
+        "A message adding or replacing an architecture part (encoder, head, layer, attention) "
+        "is model structure, also outside model folders (\"add PointRend mask head\").",
+        '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\bkernels?\b|\btriton\b|\bcuda\b|\blr\b|\blearning rate\b|\bdecay\b",
     ),
     _msg(
         "message.push_to_hub_model",
@@ -497,24 +670,30 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.project_metadata",
         PROJECT_METADATA,
-        "Licence, ignore files, CI and repository tooling configure the project, not the model.",
-        "LICENSE, .gitignore, .github/, CI configs, Dockerfile, Makefile, CODEOWNERS",
+        "Licence, ignore files, CI, repository tooling and stray OS/bytecode files (adding or "
+        "deleting .DS_Store) configure the project, not the model.",
+        "LICENSE, .gitignore, .github/, CI configs, Dockerfile, Makefile, CODEOWNERS, .DS_Store",
         names=(
             ".gitignore", ".gitmodules", ".pre-commit-config.yaml", "codeowners", "makefile",
             "dockerfile", ".dockerignore", ".editorconfig", "setup.cfg", ".flake8", "tox.ini",
             "notice", "code_of_conduct.md", ".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml",
-            "security.md", ".readthedocs.yaml", "manifest.in",
+            "security.md", ".readthedocs.yaml", "manifest.in", ".ds_store", "thumbs.db",
+            "desktop.ini",
         ),
         prefixes=("copying", "use_policy", "acceptable_use"),
+        suffixes=(".pyc",),
         substrings=("license", "licence"),
         dirs=(".github", ".circleci", ".gitlab", ".devcontainer"),
     ),
     _file(
         "file.developer_notes",
         INTERNAL_DOCUMENTATION,
-        "Contributor guides are documentation for the project's developers.",
-        "CONTRIBUTING.md, DEVELOPMENT.md",
-        prefixes=("contributing", "development.md", "hacking"),
+        "Contributor guides and developer notes (NOTES.md, TODO.md) are documentation for the "
+        "project's developers.",
+        "CONTRIBUTING.md, DEVELOPMENT.md, NOTES.md, TODO.md",
+        names=("notes.md", "todo.md", "dev_notes.md"),
+        prefixes=("contributing", "development.md", "hacking", "dev_notes", "developer_notes",
+                  "dev-notes"),
     ),
     _file(
         "file.doc_pages",
@@ -540,6 +719,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         dirs=("requirements",),
     ),
     _file(
+        "file.docs_site",
+        EXTERNAL_DOCUMENTATION,
+        "Everything in a docs/ folder, and documentation-site configs (docs/_toctree.yml, "
+        "mkdocs.yml, docs/conf.py), builds the user documentation: checked before the "
+        "YAML/config rules so a table of contents is not read as hyper-parameters.",
+        "docs/*, _toctree.yml, mkdocs.yml",
+        names=("_toctree.yml", "_toc.yml", "mkdocs.yml", "mkdocs.yaml"),
+        dirs=("docs", "doc", "documentation"),
+    ),
+    _file(
         "file.training_state",
         TRAINING_INFRASTRUCTURE,
         "Trainer state, optimizer/scheduler checkpoints and training logs belong to training.",
@@ -555,7 +744,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "cleaning, deduplication, tokenizer training, audio/image feature preparation).",
         "tokenizer*.json, tokenizer.model, *.model, vocab.*, merges.txt, "
         "special_tokens_map.json, preprocessor_config.json, tokenization_*.py, preprocess*.py, "
-        "dedup*.py, train_tokenizer.py, audio.py",
+        "dedup*.py, train_tokenizer.py, audio.py, conversation.py (chat/conversation templates)",
         names=(
             "merges.txt", "special_tokens_map.json", "added_tokens.json", "spiece.model",
             "sentencepiece.bpe.model", "preprocessor_config.json", "feature_extractor_config.json",
@@ -564,7 +753,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=(
             "tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm.",
             "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
-            "near_dedup", "feature_extract", "image_processing", "processing_",
+            "near_dedup", "feature_extract", "image_processing", "processing_", "conversation",
+            "conv_template", "chat_template", "prompt_template",
         ),
         suffixes=(".spm", ".vocab", ".bpe", ".model", ".tiktoken"),
         substrings=("clean",),
@@ -574,12 +764,27 @@ _FILE_RULES: tuple[Rule, ...] = (
         "file.data_processing",
         PREPROCESSING,
         "Code in data folders whose name says it transforms data (clean, dedup, filter, split, "
-        "convert, format, normalise) prepares the data: preprocessing, not data loading.",
+        "convert, format, normalise, augment, transforms) prepares the data: preprocessing, not "
+        "data loading.",
         "data/clean_*.py, data/split_long_conversation.py, data/convert_alpaca.py",
         substrings=("clean", "dedup", "filter", "split", "convert", "format", "normaliz",
-                    "process", "merge", "tokeniz"),
+                    "process", "merge", "tokeniz", "augment", "transform"),
         within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
         only_suffixes=CODE_SUFFIXES,
+    ),
+    _file(
+        "file.augmentation",
+        PREPROCESSING,
+        "Augmentation and input-transform code anywhere (transforms.py, augment*.py, "
+        "augmentations/) prepares the inputs: preprocessing (transformer.py is not a transform).",
+        "transforms.py, augmentation.py, randaugment.py, augmentations/",
+        names=("transforms.py", "transform.py", "image_transforms.py", "data_transforms.py",
+               "video_transforms.py", "audio_transforms.py"),
+        prefixes=("augment", "randaug", "autoaug", "mixup", "cutmix", "specaug"),
+        suffixes=("_transforms.py", "_augment.py", "_augmentation.py", "_augmentations.py"),
+        dirs=("augmentation", "augmentations", "transforms", "augment"),
+        only_suffixes=CODE_SUFFIXES,
+        except_substrings=("test",),
     ),
     _file(
         "file.distributed_config",
@@ -612,6 +817,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "modeling_*.py, model.py, layers.py",
         names=("model.py", "models.py", "modeling.py", "layers.py", "modules.py", "network.py"),
         prefixes=("modeling_", "modelling_", "convert_"),
+        weak=True,
     ),
     _file(
         "file.config_code",
@@ -621,6 +827,19 @@ _FILE_RULES: tuple[Rule, ...] = (
         "model/config.py, configuration_*.py, params.py",
         names=("config.py", "configs.py", "params.py", "hparams.py", "model_config.py"),
         prefixes=("configuration_",),
+        weak=True,
+    ),
+    _file(
+        "file.validation_scripts",
+        VALIDATION_INFRASTRUCTURE,
+        "Evaluation scripts named as such (val.py, validate.py, eval_*.py, zero_shot.py) are "
+        "validation even inside a model or training folder: a file's name is stronger "
+        "evidence than its folder.",
+        "models/val.py, training/zero_shot.py, eval_*.py, test.py",
+        names=("val.py", "validate.py", "validation.py", "test.py", "evaluate.py",
+               "evaluation.py", "evaluator.py"),
+        prefixes=("eval", "val_", "validat", "zero_shot", "zeroshot", "benchmark", "test_"),
+        only_suffixes=CODE_SUFFIXES,
     ),
     _file(
         "file.model_code_dirs",
@@ -630,6 +849,22 @@ _FILE_RULES: tuple[Rule, ...] = (
         dirs=("model", "models", "modules", "layers", "modeling", "arch", "architectures",
               "backbone", "backbones", "networks", "nets"),
         only_suffixes=CODE_SUFFIXES,
+        weak=True,
+    ),
+    _file(
+        "file.training_components",
+        TRAINING_INFRASTRUCTURE,
+        "Losses, learning-rate schedulers, callbacks and optimizers outside model folders are "
+        "parts of the training loop.",
+        "losses/, loss.py, *_loss.py, scheduler/, lr_scheduler.py, callbacks/, optimizer.py",
+        names=("loss.py", "losses.py", "scheduler.py", "schedulers.py", "lr_scheduler.py",
+               "callbacks.py", "callback.py", "optimizer.py", "optimizers.py", "optim.py"),
+        prefixes=("loss_", "lr_sched", "callback"),
+        suffixes=("_loss.py", "_losses.py", "_scheduler.py", "_callback.py", "_callbacks.py",
+                  "_optimizer.py"),
+        dirs=("losses", "loss", "scheduler", "schedulers", "lr_scheduler", "callbacks"),
+        only_suffixes=CODE_SUFFIXES,
+        weak=True,
     ),
     _file(
         "file.performance_code",
@@ -637,6 +872,22 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Custom kernels exist to make the pipeline faster.",
         "kernels/",
         dirs=("kernels",),
+    ),
+    _file(
+        "file.data_files",
+        INPUT_DATA,
+        "Data files named as data (alpaca_data.json, train.json, questions.jsonl of a "
+        "benchmark) are input data, also in eval folders; result, metric and config files are "
+        "not.",
+        "*_data.json, dataset*.json, train/dev/test.json, question*.jsonl",
+        names=("train.json", "dev.json", "test.json", "valid.json", "val.json",
+               "validation.json", "data.json"),
+        prefixes=("data_", "dataset", "question", "instruction", "train_", "conversations"),
+        substrings=("_data", "_dataset", "_questions", "_train.", "_dev.", "_test.", "_val.",
+                    "corpus"),
+        only_suffixes=(".json", ".jsonl", ".csv", ".tsv", ".parquet", ".txt", ".arrow"),
+        except_substrings=("result", "metric", "score", "prediction", "config", "metadata",
+                           "requirement", "args", "state", "log"),
     ),
     _file(
         "file.validation",
@@ -648,6 +899,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=("eval", "benchmark", "test_", "metric"),
         substrings=("lm_eval", "harness"),
         dirs=("eval", "evals", "evaluation", "benchmark", "benchmarks", "tests", "test"),
+        weak=True,
     ),
     _file(
         "file.outputs",
@@ -665,6 +917,19 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=("dataset", "dataloader", "data_loader", "download_data", "prepare_data"),
         suffixes=(".csv", ".tsv", ".parquet", ".jsonl", ".arrow"),
         dirs=("data", "datasets", "dataset", "corpus", "dataloaders"),
+        weak=True,
+    ),
+    _file(
+        "file.dataset_download",
+        INPUT_DATA,
+        "A download or fetch script that names a dataset gets training data, not published "
+        "artefacts: input data (download_coco.sh, get_imagenet.py).",
+        "download_coco.sh, get_data.sh, fetch_imagenet.py",
+        substrings=("data", "corpus", "coco", "imagenet", "cifar", "mnist", "squad", "glue",
+                    "wikitext", "laion", "librispeech", "shakespeare", "openwebtext", "voc",
+                    "cityscapes", "kinetics", "ade20k", "pile", "c4", "redpajama", "fineweb"),
+        requires_prefixes=("download", "get_", "fetch", "prepare_"),
+        only_suffixes=CODE_SUFFIXES,
     ),
     _file(
         "file.distribution",
@@ -675,15 +940,17 @@ _FILE_RULES: tuple[Rule, ...] = (
         names=("hubconf.py",),
         prefixes=("download", "push_to_hub", "upload_to_hub"),
         only_suffixes=CODE_SUFFIXES,
+        weak=True,
     ),
     _file(
         "file.config_dirs",
         PARAMETER_TUNING,
         "Configuration files kept in config folders hold hyper-parameters, even when named "
-        "after training (configs/train_config.yaml).",
-        "configs/*.yaml, conf/*.json",
+        "after training (configs/train_config.yaml, nanoGPT-style config/train_gpt2.py).",
+        "configs/*.yaml, conf/*.json, config/*.py",
         dirs=("configs", "config", "conf", "hparams"),
-        only_suffixes=(".yaml", ".yml", ".json", ".toml", ".ini", ".cfg"),
+        only_suffixes=(".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".py"),
+        weak=True,
     ),
     _file(
         "file.training_code",
@@ -694,6 +961,25 @@ _FILE_RULES: tuple[Rule, ...] = (
         substrings=("_trainer", "slurm"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "optim", "optimizers"),
+        weak=True,
+    ),
+    _file(
+        "file.architecture_code",
+        MODEL_STRUCTURE,
+        "Source files named after an architecture part (encoder, decoder, head, attention, "
+        "backbone, blocks) outside model folders are modeling code.",
+        "encoder.py, mask_head.py, attention.py, heads/, encoders/, *_backbone.py",
+        names=("encoder.py", "encoders.py", "decoder.py", "decoders.py", "head.py", "heads.py",
+               "attention.py", "transformer.py", "blocks.py", "unet.py", "embeddings.py",
+               "embedding.py", "mlp.py", "moe.py", "backbone.py", "vit.py", "resnet.py",
+               "rope.py", "norm.py", "normalization.py", "activations.py"),
+        suffixes=("_head.py", "_heads.py", "_encoder.py", "_decoder.py", "_block.py",
+                  "_blocks.py", "_attention.py", "_backbone.py", "_layer.py", "_layers.py",
+                  "_transformer.py", "_unet.py", "_embedding.py", "_embeddings.py"),
+        dirs=("heads", "encoders", "decoders", "necks", "blocks", "attention", "encoder",
+              "decoder", "head"),
+        only_suffixes=CODE_SUFFIXES,
+        weak=True,
     ),
     _file(
         "file.parameter_config",

@@ -69,7 +69,8 @@ _ENV_FILES = re.compile(
     r"docker-compose\.ya?ml|pyproject\.toml|setup\.py|pipfile(?:\.lock)?|poetry\.lock|"
     r"uv\.lock|\.devcontainer/.*)$"
 )
-_ENV_SECTIONS = (r"framework versions", r"^environment", r"software", r"requirements",
+# "^environment\b": an "Environmental Impact" (CO2) section says nothing about software.
+_ENV_SECTIONS = (r"framework versions", r"^environment\b", r"software", r"requirements",
                  r"installation", r"dependencies")
 _PIP = probe(
     r"\b(?:pip install|conda install|docker (?:run|pull))\b",
