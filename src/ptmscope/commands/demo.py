@@ -68,8 +68,11 @@ def demo_cmd(
     else:
         console.print(f"report: {escape(result.report_note, 200)}")
     db = result.store_path
+    console.print(f"next:   ptmscope ls --db {db}", soft_wrap=True)
+    console.print(f"        ptmscope show acme-nlp/textclf-en --db {db}", soft_wrap=True)
     console.print(
-        f"next:   ptmscope ls --db {db}   |   ptmscope show acme-nlp/textclf-en --db {db}"
+        f"        ptmscope verify acme-nlp/textclf-en --data {result.corpus.dataset} --db {db}",
+        soft_wrap=True,
     )
     if result.ingest.failed:
         raise typer.Exit(2)

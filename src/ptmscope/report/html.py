@@ -504,8 +504,10 @@ def _family_section(fam: FamilyView, index: int, figures: _Figures) -> str:
          NA if st.days_behind is None else str(st.days_behind), str(st.stale_files)]
         for st in fam.staleness
     ]
-    stale = (table(["variant", "last commit", "upstream commits since", "days behind upstream",
-                    "stale files"],
+    # "Upstream kept going" is a family-level measure; how stale each shipped file is comes
+    # from the sync analysis (its findings, listed below the table).
+    stale = (table(["variant", "last commit", "upstream commits since",
+                    "days upstream kept going after it", "stale files (see findings)"],
                    stale_rows) if stale_rows else '<p class="note">No variants.</p>')
     messages = "".join(
         f"<li>{badge(f.severity.value, f.severity.value)}{esc(f.rule_id, 60)}: "

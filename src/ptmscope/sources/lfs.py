@@ -18,6 +18,8 @@ _VERSION = re.compile(
 _OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$")
 _SIZE = re.compile(rb"^size (\d{1,20})$")
 MAX_POINTER_BYTES = 1024
+#: git-lfs stores sizes as int64 (so does the store): a larger size is not a valid pointer.
+MAX_OBJECT_SIZE = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,6 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
             oid = m.group(1).decode("ascii")
         elif (m := _SIZE.match(line)) is not None:
             size = int(m.group(1))
-    if oid is None or size is None:
+    if oid is None or size is None or size > MAX_OBJECT_SIZE:
         return None
     return LfsPointer(oid, size)
