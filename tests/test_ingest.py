@@ -203,3 +203,16 @@ def test_a_source_path_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -
     )
     assert result.returncode == 2, result.stderr
     assert "not valid UTF-8" in result.stderr and "internal error" not in result.stderr
+
+
+def test_two_sources_sharing_an_owner_and_name_are_not_merged_silently(tmp_path: Path) -> None:
+    for root, message in (("a", "first clone"), ("b", "second clone")):
+        builder = RepoBuilder(tmp_path / root / "org" / "model")
+        builder.commit(when(0), ALICE, message, {"train.py": b"print()\n"})
+        builder.build()
+    with Store(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [str(tmp_path / "a/org/model"), str(tmp_path / "b/org/model")])
+        assert [item.repo_id for item in report.items] == ["github:org/model"] * 2
+        assert report.items[0].notes == ()
+        assert any("replaces github:org/model" in n for n in report.items[1].notes)
+        assert any("--name" in n for n in report.items[1].notes)

@@ -252,19 +252,30 @@ def _ingest_one(
     except PtmscopeError as err:
         store.record_item(run_id, spec.text, None, "failed", str(err))
         return IngestItem(spec.text, "failed", message=str(err))
+    notes = snap.notes + _replacement_notes(store, snap)
     store.write_snapshot(snap, run_id)
     problems = input_problems(snap)
-    store.record_item(
-        run_id, spec.text, snap.repo.repo_id, "stored", "; ".join(snap.notes + problems)
-    )
+    store.record_item(run_id, spec.text, snap.repo.repo_id, "stored", "; ".join(notes + problems))
     return IngestItem(
         spec.text,
         "stored",
         snap.repo.repo_id,
         commits=len(snap.commits),
         files=len(snap.files),
-        notes=snap.notes,
+        notes=notes,
         problems=problems,
+    )
+
+
+def _replacement_notes(store: Store, snap: RepoSnapshot) -> tuple[str, ...]:
+    """Say so when the snapshot replaces a repository stored from another source: ids come
+    from ``owner/name``, so two clones at ``a/org/model`` and ``b/org/model`` share one."""
+    rows = store.query("SELECT source FROM repos WHERE repo_id = ?", [snap.repo.repo_id])
+    if not rows or rows[0][0] == snap.repo.source:
+        return ()
+    return (
+        f"replaces {snap.repo.repo_id} stored from {rows[0][0]}; "
+        "pass --name owner/name to keep both",
     )
 
 

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from ptmscope.cli import app
 from ptmscope.errors import NotInStoreError, UsageError
 
+from .conftest import fill_store
+
 runner = CliRunner()
 
 
@@ -135,5 +137,50 @@ def test_hostile_names_are_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "evil/[blink]m" in result.output
     assert "\x1b" not in result.output
+    # plain Text (the timeline labels) is never markup-escaped: no stray backslashes
+    timeline_row = next(line for line in result.output.splitlines() if "█" in line
+                        and "evil/" in line)
+    assert timeline_row.startswith("evil/[blink]m "), timeline_row
+    assert "\\[" not in result.output
     classify = run("classify", "--db", str(path))
     assert "\x1b" not in classify.output
+
+
+def test_classify_table_at_80_columns_never_splits_a_label_word(tmp_path: Path) -> None:
+    from ptmscope.records import Platform
+
+    from .conftest import repo, utc
+
+    def add_training_commit(store: Any) -> None:
+        up = repo(Platform.GITHUB, "acme/trainer")
+        up.commit(utc(2023, 1, 1), "Add training script", ["train.py"])
+        up.commit(utc(2023, 1, 2), "Add evaluation script", ["eval.py"])
+        store.write_snapshot(up.snapshot())
+
+    path = fill_store(tmp_path / "c.duckdb", add_training_commit)
+    result = runner.invoke(app, ["classify", "--db", str(path), "--repo", "acme/trainer"],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "infrastructure" in result.output
+    assert all(len(line) <= 80 for line in result.output.splitlines())
+
+
+def test_classify_escapes_a_hostile_sha(tmp_path: Path) -> None:
+    from ptmscope.records import CommitSha, Platform, RepoSnapshot
+
+    from .conftest import repo, utc
+
+    def add_odd_sha(store: Any) -> None:
+        odd = repo(Platform.GITHUB, "odd/shas")
+        odd.commit(utc(2023, 1, 1), "docs", ["README.md"])
+        snap = odd.snapshot()
+        (commit,) = snap.commits
+        from dataclasses import replace
+
+        store.write_snapshot(RepoSnapshot(snap.repo, commits=(
+            replace(commit, sha=CommitSha("[red]x[/]")),)))
+
+    path = fill_store(tmp_path / "o.duckdb", add_odd_sha)
+    result = run("classify", "--db", str(path), "--repo", "odd/shas")
+    assert result.exit_code == 0, result.output
+    assert "[red]x[/]" in result.output

@@ -6,7 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from ptmscope.sync import MaturityGroup, SimilarityTertile, jaccard, maturity_group
+from ptmscope.sync import (
+    MaturityGroup,
+    SimilarityTertile,
+    family_similarity,
+    jaccard,
+    maturity_group,
+)
 from ptmscope.sync.maturity import MATURED_FROM_DAYS, average_age_days, variant_age_days
 from ptmscope.sync.profile import CachedClassifier, change_profile
 from ptmscope.sync.similarity import similarity_tertile
@@ -25,6 +31,22 @@ from ptmscope.sync.similarity import similarity_tertile
 )
 def test_jaccard(gh: set[str], hf: set[str], expected: float | None) -> None:
     assert jaccard(gh, hf) == expected
+
+
+@pytest.mark.parametrize(
+    ("gh", "hf", "expected"),
+    [
+        pytest.param({"a", "b"}, {"b", "unclassified"}, 0.5, id="both sides classified"),
+        pytest.param({"a"}, {"unclassified"}, None, id="HF side only unclassified"),
+        pytest.param({"unclassified"}, {"a"}, None, id="GitHub side only unclassified"),
+        pytest.param(set(), set(), None, id="both empty"),
+        pytest.param({"a"}, {"b"}, 0.0, id="disjoint classified sides -> 0"),
+    ],
+)
+def test_family_similarity_needs_a_classified_commit_on_each_side(
+    gh: set[str], hf: set[str], expected: float | None
+) -> None:
+    assert family_similarity(gh, hf) == expected
 
 
 @pytest.mark.parametrize(
@@ -53,6 +75,18 @@ def test_maturity_averages_variant_ages_in_utc_days() -> None:
     assert variant_age_days(variants["o/a"]) == 100
     assert average_age_days(variants) == 50
     assert average_age_days({}) is None
+
+
+def test_variant_age_is_the_floor_of_elapsed_days_as_in_the_study() -> None:
+    from datetime import UTC, datetime
+
+    # complete_dataset.csv, google-bert/bert-base-uncased: age_days_individual_x = 1922
+    first = datetime(2018, 11, 14, 23, 35, 8, tzinfo=UTC)
+    last = datetime(2024, 2, 19, 11, 6, 12, tzinfo=UTC)
+    assert variant_age_days([first, last]) == 1922
+    late_evening = datetime(2024, 1, 1, 23, tzinfo=UTC)
+    assert variant_age_days([late_evening, datetime(2024, 1, 2, 1, tzinfo=UTC)]) == 0
+    assert average_age_days({"o/a": [first, last], "o/b": [late_evening]}) == 961
 
 
 def test_profile_counts_labels_and_shares_exclude_unclassified() -> None:

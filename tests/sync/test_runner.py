@@ -119,3 +119,31 @@ def test_the_demo_registry_runs_the_sync_analysis(store_path: Path) -> None:
         assert summary.name == "sync"
         assert summary.counts["analysed"] == 1
         assert any("Rare Synchronization 1" in line for line in summary.lines)
+
+
+def test_a_side_with_only_unclassified_commits_has_no_similarity(tmp_path: Path) -> None:
+    from ptmscope.sync.terminal import _similarity_text
+
+    def label(message: str, files: list[str], platform: str) -> str:
+        return "unclassified" if platform == "github" else "sharing"
+
+    path = fill_store(tmp_path / "s.duckdb")
+    with Store(path) as store:
+        reports = analyse_store(store, classify=label)
+    report = next(r for r in reports if r.family_id == "acme_bert")
+    assert report.pattern is not None and report.github_profile.classified == 0
+    assert report.similarity is None and report.similarity_tertile is None
+    assert _similarity_text(report, "-") == "not measured: no classified commit on GitHub"
+    summary = summarise(reports)
+    assert sum(summary.similarity_tertiles.values()) == 0
+    assert summary.similarity_mean is None
+    import jsonschema
+
+    from ptmscope.sync.payload import single_payload
+
+    from .test_cli import schema
+
+    payload = single_payload(report)
+    jsonschema.validate(payload, schema("sync"))
+    assert payload["family"]["similarity"] == {"jaccard": None, "tertile": None}
+    assert payload["family"]["change_types"]["github"]["classified"] == 0

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: Version of the ``classify --json`` output shape (see report/schemas/classify.schema.json).
 CLASSIFY_SCHEMA_VERSION = 1
 
+#: Width of the label column of ``classify``: the longest word of a change-type name.
+LABEL_MIN_WIDTH = len("infrastructure")
+
 
 def write_json(payload: dict[str, Any]) -> None:
     """Print an already JSON-ready payload (skips ``to_jsonable``'s walk: a 1,000-family
@@ -193,14 +196,19 @@ def register(app: typer.Typer) -> None:
             write_json({"schema_version": CLASSIFY_SCHEMA_VERSION, "commits": rows})
             return
         table = Table(title=f"{len(rows)} commit(s)", title_justify="left")
-        for col in ("repo", "commit", "subject", "label", "evidence / reason"):
-            table.add_column(col, overflow="fold")
+        table.add_column("repo", overflow="fold")
+        table.add_column("commit", no_wrap=True)
+        table.add_column("subject", overflow="fold")
+        # wide enough for the longest word of a label ("infrastructure"): labels wrap
+        # between words, never inside one
+        table.add_column("label", min_width=LABEL_MIN_WIDTH)
+        table.add_column("evidence / reason", overflow="fold")
         for row in rows:
             why = ", ".join(row["evidence"]) or row["reason"] or ""
             if row["rule_id"]:
                 why = f"[{row['rule_id']}] {why}"
             table.add_row(
-                safe(row["repo_id"], 50), row["sha"][:10], safe(row["subject"], 60),
+                safe(row["repo_id"], 50), safe(row["sha"][:10]), safe(row["subject"], 60),
                 row["label"], safe(why, 80),
             )
         console.print(table)

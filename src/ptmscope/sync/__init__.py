@@ -20,8 +20,10 @@ a named function or constant, defined once:
 * :func:`ptmscope.sync.bins.variant_key` - duplicate variants (case-insensitive ids);
 * :data:`ptmscope.sync.lag.TIE_ORDER` - equal timestamps at platform switches;
 * :data:`ptmscope.sync.patterns.VS_R_PATTERN` - VS+R is Rare Disjoint Synchronization;
+* :func:`ptmscope.sync.similarity.family_similarity` - a side with no classified commit;
 * :func:`ptmscope.sync.similarity.similarity_tertile` - gaps between similarity tertiles;
 * :data:`ptmscope.sync.maturity.MATURED_FROM_DAYS` - the 441-451 day maturity gap;
+* :func:`ptmscope.sync.maturity.variant_age_days` - whole days, as the study's data;
 * :data:`ptmscope.sync.links.LAST_SYNC_FALLBACK`, :func:`ptmscope.sync.links.match_shared_paths`.
 
 >>> from datetime import date
@@ -38,7 +40,12 @@ from ptmscope.sync.intensity import Intensity
 from ptmscope.sync.lag import Lag
 from ptmscope.sync.maturity import MaturityGroup, maturity_group
 from ptmscope.sync.patterns import FamilyPattern, Pattern, family_pattern, pattern_of
-from ptmscope.sync.similarity import SimilarityTertile, jaccard, similarity_tertile
+from ptmscope.sync.similarity import (
+    SimilarityTertile,
+    family_similarity,
+    jaccard,
+    similarity_tertile,
+)
 from ptmscope.sync.sync_type import SyncType
 
 if TYPE_CHECKING:
@@ -77,6 +84,7 @@ __all__ = [
     "classify_commit",
     "explain_commit",
     "family_pattern",
+    "family_similarity",
     "jaccard",
     "maturity_group",
     "pattern_of",

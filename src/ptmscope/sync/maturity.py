@@ -3,6 +3,12 @@
 For each variant, the days between its first and last commit; averaged over the family's
 variants; grouped by the study's tertiles Recent (0-116 days), Intermediate (117-440) and
 Matured (452+).
+
+"Days between" is the floor of the elapsed time in whole days (``timedelta.days``), as for the
+switch lags, not a difference of calendar days: the study's ``age_days_individual_x`` equals
+``(last_commit - first_commit).days`` for all 986 variants of ``complete_dataset.csv``, while a
+calendar-day difference matches only 489 of them (e.g. google-bert/bert-base-uncased,
+2018-11-14 23:35:08 to 2024-02-19 11:06:12: 1922 days, not 1923).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
-from ptmscope.sync.bins import TimePoint, utc_day
+from ptmscope.sync.bins import TimePoint, to_utc_datetime
 
 #: Recent: average age below this many days (the study's Recent tertile ends at 116.2).
 RECENT_BELOW_DAYS = 117.0
@@ -32,9 +38,14 @@ class MaturityGroup(StrEnum):
 
 
 def variant_age_days(dates: Sequence[TimePoint]) -> int:
-    """Calendar days (UTC) between a variant's first and last commit."""
-    days = [utc_day(d) for d in dates]
-    return (max(days) - min(days)).days
+    """Whole days (floor of the elapsed time) between a variant's first and last commit.
+
+    >>> from datetime import datetime
+    >>> variant_age_days([datetime(2024, 1, 1, 23), datetime(2024, 1, 3, 1)])
+    1
+    """
+    moments = [to_utc_datetime(d) for d in dates]
+    return (max(moments) - min(moments)).days
 
 
 def average_age_days(variants: Mapping[str, Sequence[TimePoint]]) -> float | None:

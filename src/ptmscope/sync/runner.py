@@ -23,7 +23,7 @@ from ptmscope.sync.maturity import MaturityGroup, average_age_days, maturity_gro
 from ptmscope.sync.patterns import FamilyPattern, family_pattern
 from ptmscope.sync.profile import CachedClassifier, ChangeProfile, Classifier, change_profile
 from ptmscope.sync.rules import rule
-from ptmscope.sync.similarity import SimilarityTertile, jaccard, similarity_tertile
+from ptmscope.sync.similarity import SimilarityTertile, family_similarity, similarity_tertile
 
 if TYPE_CHECKING:
     from ptmscope.analyses import AnalysisSummary
@@ -61,7 +61,8 @@ class FamilyReport:
     Attributes:
         pattern: the measures, or None when the family is not analysable.
         not_analysable: ``(reason, detail)`` when it is not.
-        similarity: Jaccard similarity of the change-type sets (None: no classified commit).
+        similarity: Jaccard similarity of the change-type sets (None: not analysable, or a
+            side without any classified commit; see ``similarity.family_similarity``).
         average_age_days / maturity: the maturity measure and its group.
         links: content links (None without an upstream or variants).
         commit_counts: repository name -> number of commits.
@@ -122,8 +123,11 @@ def analyse_family(
         ((c.message, c.paths) for v in inputs.variants for c in v.commits),
         Platform.HUGGINGFACE.value, label,
     )
-    # Similarity compares two measured sides: a family with a side missing gets none.
-    score = jaccard(gh_profile.types, hf_profile.types) if pattern is not None else None
+    # Similarity compares two measured sides: a family with a side missing gets none, and so
+    # does a side whose commits are all unclassified (see similarity.family_similarity).
+    score = (
+        family_similarity(gh_profile.types, hf_profile.types) if pattern is not None else None
+    )
     age = average_age_days(variant_dates) if pattern is not None else None
     links = (
         link_family(inputs.upstream, inputs.variants)

@@ -2,7 +2,8 @@
 
 Jaccard similarity between the set of change types seen on GitHub and the set seen on Hugging
 Face. ``unclassified`` is not a change type: it is left out of both sets (the study dropped
-the commits it could not place).
+the commits it could not place). A family's similarity is :func:`family_similarity`: **(ours)**
+not measured (None) when either side has no classified commit.
 """
 
 from __future__ import annotations
@@ -38,6 +39,28 @@ def jaccard(github_types: Iterable[str], hf_types: Iterable[str]) -> float | Non
     if not union:
         return None
     return len(left & right) / len(union)
+
+
+def family_similarity(github_types: Iterable[str], hf_types: Iterable[str]) -> float | None:
+    """**(ours)** A family's change-type similarity: :func:`jaccard`, or None (not measured)
+    when either side has no classified commit.
+
+    sync-spec.md does not say what a side without any change type gives. Both sides of an
+    analysable family have commits, so an empty set only means that every commit of that side
+    is ``unclassified``: scoring it 0 (Low) would turn a gap of the classifier into a finding
+    of dissimilarity, silently. The family is left out of the similarity tertiles instead, and
+    its change-type profile (``classified`` = 0) says why.
+
+    >>> family_similarity({"sharing"}, {"unclassified"}) is None
+    True
+    >>> family_similarity({"sharing", "model structure"}, {"sharing", "unclassified"})
+    0.5
+    """
+    left = {t for t in github_types if t != UNCLASSIFIED_LABEL}
+    right = {t for t in hf_types if t != UNCLASSIFIED_LABEL}
+    if not left or not right:
+        return None
+    return jaccard(left, right)
 
 
 def similarity_tertile(score: float) -> SimilarityTertile:

@@ -33,14 +33,22 @@ TYPE_WORDS = {"CS": "complete", "PS": "partial", "VS": "variant-dominated", "AS"
 INTENSITY_WORDS = {"R": "rare", "F": "frequent", "S": "sporadic"}
 
 
-def safe(text: object, limit: int = 120) -> str:
-    """Hostile text made printable and markup-free (see ``commands._common.escape``)."""
-    from rich.markup import escape
-
+def plain(text: object, limit: int = 120) -> str:
+    """Hostile text made printable (control and bidi characters become spaces) and cut to
+    ``limit`` characters: for ``Text(...)``, which never parses markup."""
     clean = "".join(ch if ch.isprintable() else " " for ch in str(text))
     if len(clean) > limit:
         clean = clean[: limit - 1] + "…"
-    return escape(clean)
+    return clean
+
+
+def safe(text: object, limit: int = 120) -> str:
+    """Hostile text made printable and markup-free, for strings rich parses as markup (table
+    cells, ``Text.from_markup``); see ``commands._common.escape``. Never pass it to
+    ``Text(...)``: the escaping backslashes would be shown (use :func:`plain`)."""
+    from rich.markup import escape
+
+    return escape(plain(text, limit))
 
 
 def timeline_rows(
@@ -84,7 +92,7 @@ def render_timeline(pattern: FamilyPattern, width: int = 120) -> RenderableType:
                     styled.stylize("green", i, i + 1)
         else:
             styled.stylize("cyan")
-        table.add_row(Text(safe(label, label_width)), styled)
+        table.add_row(Text(plain(label, label_width)), styled)
     more = active_total - len(shown)
     note = (
         f"{len(shown)} active two-week bins from {first} to {last}"
@@ -129,12 +137,21 @@ def render_family(report: FamilyReport, width: int = 120) -> Iterator[Renderable
             ("switch lags", f"{s.count} switches, mean {_fmt(s.mean, 2)} d, median "
                             f"{_fmt(s.median)} d, max {biggest} d"),
             ("maturity", f"{group} (average variant age {_fmt(report.average_age_days)} days)"),
-            ("similarity", f"{_fmt(report.similarity, 3)} Jaccard of change-type sets "
-                           f"({tertile})"),
+            ("similarity", _similarity_text(report, tertile)),
         ], "Synchronization")
         yield render_timeline(p, width)
     yield render_profiles(report)
     yield from render_links(report)
+
+
+def _similarity_text(report: FamilyReport, tertile: str) -> str:
+    """The similarity line, or why it was not measured."""
+    if report.similarity is not None:
+        return f"{report.similarity:.3f} Jaccard of change-type sets ({tertile})"
+    sides = [name for name, profile in (("GitHub", report.github_profile),
+                                         ("Hugging Face", report.hf_profile))
+             if not profile.types]
+    return "not measured: no classified commit on " + (" and ".join(sides) or "either side")
 
 
 def render_profiles(report: FamilyReport) -> Table:
@@ -158,8 +175,13 @@ METHOD_WORDS = {"blob_history": "per-commit blob ids",
                 "path_dates": "HEAD blobs + path dates (no per-commit blob ids)"}
 
 
+def _short_sha(sha: str | None) -> str:
+    return "-" if sha is None else sha[:10]
+
+
 def _short(sha: str | None) -> str:
-    return "-" if sha is None else safe(sha[:10])
+    """A short sha escaped for markup."""
+    return safe(_short_sha(sha))
 
 
 def _stale_line(s: StaleFile) -> Text:
@@ -213,14 +235,14 @@ def render_links(report: FamilyReport) -> Iterator[RenderableType]:
     if edits:
         yield Group(
             Text("Variant-only edits (versions upstream never had)", style="bold"),
-            *(Text(f"  {safe(e.variant, 60)}  {safe(e.variant_path, 60)} in {_short(e.sha)} "
-                   f"({e.at.date()})") for e in edits[:20]),
+            *(Text(f"  {plain(e.variant, 60)}  {plain(e.variant_path, 60)} in "
+                   f"{plain(_short_sha(e.sha))} ({e.at.date()})") for e in edits[:20]),
             *([Text(f"  … {len(edits) - 20} more")] if len(edits) > 20 else []),
         )
     yield Text(
         f"{len(links.isolated_changes)} upstream commit(s) changed shipped files and no "
         "variant picked them up"
-        + (": " + ", ".join(_short(sha) for sha in links.isolated_changes[:8])
+        + (": " + ", ".join(plain(_short_sha(sha)) for sha in links.isolated_changes[:8])
            if links.isolated_changes else ""),
         style="dim",
     )
@@ -290,5 +312,5 @@ def render_corpus(summary: CorpusSummary) -> Iterator[RenderableType]:
         for col in ("family", "reason", "detail"):
             bad.add_column(col)
         for fid, reason, detail in summary.not_analysable:
-            bad.add_row(safe(fid, 60), reason, safe(detail, 100))
+            bad.add_row(safe(fid, 60), safe(reason, 40), safe(detail, 100))
         yield bad
