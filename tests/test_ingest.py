@@ -216,3 +216,21 @@ def test_two_sources_sharing_an_owner_and_name_are_not_merged_silently(tmp_path:
         assert report.items[0].notes == ()
         assert any("replaces github:org/model" in n for n in report.items[1].notes)
         assert any("--name" in n for n in report.items[1].notes)
+
+
+def test_a_repo_whose_config_blocks_git_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptmscope.sources import git as git_module
+
+    repo = RepoBuilder(tmp_path / "org" / "model")
+    repo.commit(when(0), ALICE, "first", {"train.py": b"print()\n"})
+    repo.build()
+    os.mkfifo(tmp_path / "org" / "model" / ".git" / "blocker")
+    with (tmp_path / "org" / "model" / ".git" / "config").open("a") as config:
+        config.write("[include]\n\tpath = blocker\n")
+    monkeypatch.setattr(git_module, "OPEN_TIMEOUT_SECONDS", 0.5)
+    with Store(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [str(tmp_path / "org" / "model")])
+    assert [item.status for item in report.items] == ["failed"]
+    assert "did not answer" in report.items[0].message

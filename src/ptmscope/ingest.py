@@ -134,9 +134,10 @@ def _unchanged(store: Store, spec: SourceSpec) -> str | None:
     path = Path(spec.text).expanduser()
     if not _is_git_top(path):
         return None
-    from ptmscope.sources.git import head_sha
+    from ptmscope.sources.git import head_sha, open_repo
 
     try:
+        open_repo(path.resolve())  # bounded in time: a hostile config could block git forever
         head = head_sha(path.resolve())
     except PtmscopeError:
         return None

@@ -192,3 +192,17 @@ def test_an_impossible_time_zone_keeps_the_instant_in_utc(tmp_path: Path) -> Non
     assert newest.authored_at.timestamp() == 1700000000
     assert newest.committed_at.timestamp() == 1700000000
     assert newest.authored_at.utcoffset() is not None
+
+
+def test_a_config_including_a_fifo_fails_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptmscope.errors import CorruptRepositoryError
+
+    repo = _repo(tmp_path / "repo", {"config.json": b"{}\n"})
+    os.mkfifo(repo / ".git" / "blocker")
+    with (repo / ".git" / "config").open("a") as config:
+        config.write("[include]\n\tpath = blocker\n")
+    monkeypatch.setattr(git_module, "OPEN_TIMEOUT_SECONDS", 1.0)
+    with pytest.raises(CorruptRepositoryError, match="did not answer"):
+        mine_git_repo(repo)

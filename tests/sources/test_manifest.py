@@ -133,3 +133,11 @@ def test_a_csv_cell_beyond_the_csv_field_limit_is_a_manifest_error(tmp_path: Pat
     )
     with pytest.raises(ManifestError, match="not a readable CSV file"):
         read_manifest(path)
+
+
+def test_a_tsv_manifest_is_read_tab_separated(tmp_path: Path) -> None:
+    path = tmp_path / "families.tsv"
+    path.write_text("family\tupstream\tvariant\nf\thttps://github.com/o/r\to/m\n")
+    manifest = read_manifest(path)
+    assert manifest.families[0].variants == ("o/m",)
+    assert manifest.families[0].upstream_repo_id == "github:o/r"

@@ -122,7 +122,7 @@ def ingest_cmd(
                 err_console.print(
                     f"          [yellow]problem: {escape(problem, 300)}[/]", soft_wrap=True
                 )
-        err_console.print(f"store: {db}")
+        err_console.print(f"store: {escape(str(db), 400)}", soft_wrap=True)
     # Exit 2 when a source failed or was stored with a problem in its input.
     if report.failed or report.with_problems:
         raise typer.Exit(2)

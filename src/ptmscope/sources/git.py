@@ -47,6 +47,9 @@ _EMPTY_BLOB = re.compile(rb"^0+$")
 #: LFS pointers are ~130 bytes; the spec caps them at 1024.
 _POINTER_MAX = 1024
 _POINTER_MIN = 40
+#: ``git rev-parse`` answers in milliseconds; a repository whose config includes a FIFO
+#: (``include.path``) would block every git command forever: give up on it instead.
+OPEN_TIMEOUT_SECONDS = 60.0
 
 
 @dataclass(slots=True)
@@ -295,12 +298,19 @@ def open_repo(path: Path) -> tuple[Path, bool]:
         raise SourceNotFoundError(f"{path}: no such file or folder")
     if not path.is_dir():
         raise NotARepositoryError(f"{path}: not a folder")
-    proc = subprocess.run(
-        git_command(path, "rev-parse", "--is-bare-repository", "--git-dir"),
-        capture_output=True,
-        env=git_env(),
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            git_command(path, "rev-parse", "--is-bare-repository", "--git-dir"),
+            capture_output=True,
+            env=git_env(),
+            check=False,
+            timeout=OPEN_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired as err:
+        raise CorruptRepositoryError(
+            f"{path}: git did not answer within {OPEN_TIMEOUT_SECONDS:g} s",
+            hint="Its config may include a FIFO or device (include.path); check .git/config.",
+        ) from err
     if proc.returncode != 0:
         message = first_line(proc.stderr)
         if "not a git repository" in message:

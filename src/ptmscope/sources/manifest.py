@@ -70,9 +70,10 @@ def _pick(header: list[str], aliases: tuple[str, ...], what: str, source: Path) 
 
 
 def read_csv_manifest(path: Path, text: str) -> Manifest:
-    """Parse a CSV manifest (one row per variant)."""
+    """Parse a CSV (or, for ``.tsv`` files, tab-separated) manifest: one row per variant."""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as err:  # e.g. a cell longer than csv.field_size_limit() (128 KiB)
         raise ManifestError(f"{path}: not a readable CSV file: {err}") from err
     if not rows:
