@@ -17,9 +17,10 @@ import contextlib
 import fcntl
 import os
 import re
+import stat
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -242,9 +243,13 @@ def _add_raw(pending: _Pending, token: bytes, tokens: Iterator[bytes]) -> None:
 
 
 def _run_log(
-    repo: Path, rid: RepoId, numstat: bool, progress: Progress
+    repo: Path, identify: Callable[[], RepoId], numstat: bool, progress: Progress
 ) -> tuple[list[CommitRecord], list[CommitFileRecord]] | None:
-    """Run one ``git log``; None when git failed (e.g. blobs missing for numstat)."""
+    """Run one ``git log``; None when git failed (e.g. blobs missing for numstat).
+
+    ``identify`` gives the repository id; it is called once git has started, so whatever it
+    computes (the files at HEAD, from which the platform is detected) overlaps with git's
+    own work instead of delaying it."""
     args = [
         "log",
         "-z",
@@ -265,6 +270,7 @@ def _run_log(
             git_command(repo, *args), stdout=subprocess.PIPE, stderr=errors, env=git_env()
         )
         try:
+            rid = identify()
             result = _parse_log(rid, _iter_tokens(_read_chunks(proc)), numstat, progress)
         finally:
             if proc.stdout is not None:
@@ -398,22 +404,31 @@ def _cat_blobs(repo: Path, blobs: list[str], limit: int) -> dict[str, bytes]:
 _REGULAR_MODES = (b"100644", b"100755")
 
 
-def _local_file(worktree: Path, entry: _TreeEntry) -> Path | None:
+def _local_file(
+    worktree: Path, root: Path, entry: _TreeEntry, folders: dict[str, bool]
+) -> Path | None:
     """The checked-out file of ``entry``, or None when it is not a regular file inside the
     work tree. A committed symlink (or a crafted ``..`` path) could otherwise point the
-    scanners at any file on the machine, such as ``/etc/passwd`` or a FIFO."""
+    scanners at any file on the machine, such as ``/etc/passwd`` or a FIFO.
+
+    ``root`` is the resolved work tree; ``folders`` caches, per folder of the repository,
+    whether it really lies inside it, so each folder is resolved once (a repository has
+    thousands of files in few folders)."""
     if entry.mode not in _REGULAR_MODES:
         return None
     local = worktree / entry.path
     try:
-        if local.is_symlink() or not local.is_file():
-            return None
-        root = worktree.resolve()
-        if root not in local.resolve().parents:
-            return None  # a folder on the way is a symlink leading out of the work tree
+        if not stat.S_ISREG(local.lstat().st_mode):
+            return None  # a symlink, FIFO, device or folder in place of the file
+        folder = entry.path.rpartition("/")[0]
+        inside = folders.get(folder)
+        if inside is None:
+            resolved = local.parent.resolve()
+            inside = resolved == root or root in resolved.parents
+            folders[folder] = inside
     except (OSError, ValueError):
         return None
-    return local
+    return local if inside else None
 
 
 def _blob_head(repo: Path, blob: str, limit: int) -> bytes:
@@ -458,13 +473,15 @@ def _files_and_card(
     if partial:
         notes.append("blob-less clone: file sizes, LFS pointers and the card are not read")
     files: list[FileRecord] = []
+    root = worktree.resolve() if worktree is not None else Path("/")
+    folders: dict[str, bool] = {}
     for e in entries:
         pointer = (
             parse_lfs_pointer(contents.get(e.blob, b""))
             if e.size and e.size <= _POINTER_MAX
             else None
         )
-        local = _local_file(worktree, e) if worktree is not None else None
+        local = _local_file(worktree, root, e, folders) if worktree is not None else None
         files.append(
             FileRecord(
                 repo_id=rid,
@@ -508,7 +525,7 @@ def mine_git_repo(
     Raises:
         SourceNotFoundError, NotARepositoryError, CorruptRepositoryError: bad input.
     """
-    from ptmscope.sources.detect import detect_platform, infer_name
+    from ptmscope.sources.detect import infer_name
 
     progress = progress or NullProgress()
     repo, bare = open_repo(path.resolve())
@@ -518,34 +535,42 @@ def mine_git_repo(
     # No work tree for bare repos, nor when pointed at the .git folder of a checkout.
     top = b"" if bare else run_git(repo, "rev-parse", "--show-toplevel", check=False).strip()
     worktree = Path(top.decode("utf-8", "replace")) if top else None
-    files: list[FileRecord] = []
-    card: CardRecord | None = None
-    notes: list[str] = []
-    # Files come first: the platform (and so the repo id) is detected from them.
-    provisional = RepoId(f"unknown:{inferred}")
-    if head is not None:
-        files, card, notes = _files_and_card(repo, provisional, worktree, partial)
-    detected = platform or detect_platform([f.path for f in files], card, files)
-    rid = RepoId(f"{detected.value}:{inferred}")
-    files = [replace(f, repo_id=rid) for f in files]
-    card = None if card is None else replace(card, repo_id=rid)
+    head_facts: list[_HeadFacts] = []
+
+    def identify() -> RepoId:
+        # The platform (and so the repo id) is detected from the files at HEAD.
+        if not head_facts:
+            head_facts.append(_head_facts(repo, inferred, worktree, partial, platform, head))
+        return head_facts[0].repo_id
+
     commits: list[CommitRecord] = []
     changes: list[CommitFileRecord] = []
     line_counts_known = True
     if head is None:
-        notes.append("empty repository: no commits")
+        identify()
+        head_facts[0].notes.append("empty repository: no commits")
     else:
         progress.start(f"git log {inferred}")
-        result = None if partial else _run_log(repo, rid, True, progress)
+        result = None if partial else _run_log(repo, identify, True, progress)
         if result is None:
             line_counts_known = False
-            notes.append("line counts unknown: blobs are missing (history read with --raw only)")
             progress.start(f"git log (name-status) {inferred}")
-            result = _run_log(repo, rid, False, progress)
+            result = _run_log(repo, identify, False, progress)
             assert result is not None
+            head_facts[0].notes.append(
+                "line counts unknown: blobs are missing (history read with --raw only)"
+            )
         progress.finish()
         commits, changes = result
         commits.reverse()  # git log lists newest first; records go oldest first everywhere
+    facts = head_facts[0]
+    rid, detected, files, card, notes = (
+        facts.repo_id,
+        facts.platform,
+        facts.files,
+        facts.card,
+        facts.notes,
+    )
     return RepoSnapshot(
         repo=RepoRecord(
             repo_id=rid,
@@ -563,6 +588,44 @@ def mine_git_repo(
         files=tuple(files),
         card=card,
         notes=tuple(notes),
+    )
+
+
+@dataclass(slots=True)
+class _HeadFacts:
+    """What the files at HEAD tell: the platform, hence the repo id, plus files and card."""
+
+    repo_id: RepoId
+    platform: Platform
+    files: list[FileRecord]
+    card: CardRecord | None
+    notes: list[str]
+
+
+def _head_facts(
+    repo: Path,
+    name: str,
+    worktree: Path | None,
+    partial: bool,
+    platform: Platform | None,
+    head: str | None,
+) -> _HeadFacts:
+    from ptmscope.sources.detect import detect_platform
+
+    files: list[FileRecord] = []
+    card: CardRecord | None = None
+    notes: list[str] = []
+    provisional = RepoId(f"unknown:{name}")
+    if head is not None:
+        files, card, notes = _files_and_card(repo, provisional, worktree, partial)
+    detected = platform or detect_platform([f.path for f in files], card, files)
+    rid = RepoId(f"{detected.value}:{name}")
+    return _HeadFacts(
+        rid,
+        detected,
+        [replace(f, repo_id=rid) for f in files],
+        None if card is None else replace(card, repo_id=rid),
+        notes,
     )
 
 
