@@ -157,3 +157,16 @@ def test_the_demo_finds_every_planted_problem(tmp_path: Path) -> None:
     stale_variants = {f.details.get("variant") or f.message for f in stale}
     text = " ".join(str(v) for v in stale_variants)
     assert "tinylm-125m" in text and "textclf-multi" in text, stale
+
+
+def test_the_cli_default_store_is_the_library_default() -> None:
+    from ptmscope.commands._common import DB_DEFAULT
+    from ptmscope.store import DEFAULT_DB
+
+    assert str(DB_DEFAULT) == DEFAULT_DB
+
+
+def test_help_does_not_import_duckdb() -> None:
+    code = "import sys, ptmscope.cli; print('duckdb' in sys.modules, 'pyarrow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,7 +22,8 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgressBar
 
-from ptmscope.store import DEFAULT_DB, Store
+if TYPE_CHECKING:
+    from ptmscope.store import Store
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -31,7 +32,9 @@ DbOpt = Annotated[
     Path,
     typer.Option("--db", help="The DuckDB store file.", envvar="PTMSCOPE_DB", show_default=True),
 ]
-DB_DEFAULT = Path(DEFAULT_DB)
+#: The same default as ``ptmscope.store.DEFAULT_DB`` (a test keeps them equal); spelled out so
+#: that ``--help`` does not import DuckDB and Arrow.
+DB_DEFAULT = Path("ptmscope.duckdb")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summaries.")]
 OutOpt = Annotated[
@@ -41,6 +44,8 @@ OutOpt = Annotated[
 
 def open_store(db: Path, *, read_only: bool = False) -> Store:
     """Open the store at ``db`` (errors become one-line messages through ``cli.main``)."""
+    from ptmscope.store import Store
+
     return Store(db, read_only=read_only)
 
 
