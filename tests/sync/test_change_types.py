@@ -123,7 +123,7 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "external documentation", "file.doc_image_dirs"),
     ("an image on the hub is output data", HF, "Upload loss.png", ["loss.png"], None,
      "output data", "file.hub_images"),
-    ("an image on github is documentation", GH, "add figure", ["overview.png"], None,
+    ("an image on github is documentation", GH, "add figure", ["chart.png"], None,
      "external documentation", "file.doc_images"),
     ("README is external documentation", HF, "Update README.md", ["README.md"], None,
      "external documentation", "file.doc_pages"),
@@ -277,6 +277,43 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      [], None, UNCLASSIFIED, "unclassified.no_evidence"),
     ("add dependency words with a manifest", GH, "add einops to requirements",
      ["requirements.txt"], None, "add dependency", "file.dependency_manifest"),
+    # --- added after the blind3 analysis (docs/labelling-guide.md) ---------------------------
+    ("a figure named as a diagram illustrates the card", HF, "Upload pipeline-diagram.png",
+     ["pipeline-diagram.png"], None, "external documentation", "file.doc_figures"),
+    ("a config naming the architecture class is model structure", HF,
+     "Set architectures to MistralForCausalLM", ["config.json"], None, "model structure",
+     "message.hub_architecture_config"),
+    ("tokenizer_class in config is preprocessing", HF, "Set tokenizer_class in config.json",
+     ["config.json"], None, "preprocessing", "message.hub_tokenizer_config"),
+    ("new checkpoints with loading code are model structure", GH,
+     "Add ConvNeXt-XL checkpoints", ["convnext/hub.py", "README.md"], None, "model structure",
+     "message.add_checkpoints_with_code"),
+    ("README-only checkpoint links stay sharing", GH, "Add ConvNeXt-XL checkpoints",
+     ["README.md"], None, "sharing", "message.checkpoint_links"),
+    ("yaml in a train folder is a hyper-parameter file", GH, "Add 13B recipe",
+     ["recipes/train/llama_13b.yaml"], None, "parameter tuning", "file.yaml_config"),
+    ("quantization code is pipeline performance", GH, "Add int8 path",
+     ["tools/quantize_model.py"], None, "pipeline performance", "file.performance_code"),
+    ("CUDA sources are pipeline performance", GH, "Add rotary op",
+     ["csrc/rotary.cu", "csrc/rotary.h"], None, "pipeline performance",
+     "file.performance_code"),
+    ("demo scripts are usage documentation", GH, "Add gradio chat",
+     ["web_demo2.py"], None, "external documentation", "file.documentation"),
+    ("version bump without the word version is a release", GH, "Bump to v2.1.0",
+     ["pkg/__init__.py"], None, "sharing", "message.release"),
+    ("Trainer.save_model push is training infrastructure", HF, "Model save",
+     ["model.safetensors", "training_args.bin"], None, "training infrastructure",
+     "message.trainer_push"),
+    ("checkpoint loading code is training infrastructure", GH,
+     "Support sharded checkpoint loading", ["lib/io_utils.py"], None,
+     "training infrastructure", "fallback.training"),
+    ("sample media named in the message are output data", GH, "Add example outputs",
+     ["assets/cat_01.png", "assets/cat_02.png"], None, "output data", "message.sample_outputs"),
+    ("removing a version pin updates the dependency", GH, "Remove numpy version pin",
+     ["requirements.txt"], ["M"], "update dependency", "file.dependency_manifest"),
+    ("review comments in a squash body are not code comments", GH,
+     "Add Swin backbone (#12)\n\n* address review comments", ["cv/swin_backbone.py"], None,
+     "model structure", "file.architecture_code"),
 ]
 
 
@@ -547,6 +584,10 @@ def test_dev_set_covers_every_label_on_both_platforms_together() -> None:
     assert {r["label"] for r in _load("commits_dev.jsonl")} == {*CHANGE_TYPES, UNCLASSIFIED}
 
 
+BLIND3_HF_FLOOR = 0.95
+BLIND3_GH_FLOOR = 0.84
+
+
 @pytest.mark.parametrize(
     ("name", "platform", "threshold"),
     [
@@ -561,7 +602,8 @@ def test_dev_set_covers_every_label_on_both_platforms_together() -> None:
         ("commits_holdout.jsonl", HF, 0.96),
         ("commits_holdout.jsonl", GH, 0.94),
         ("commits_holdout_hard.jsonl", HF, 0.94),
-        ("commits_holdout_hard.jsonl", GH, 0.84),
+        # raised from 0.84 after the blind3 tuning (measured 0.895)
+        ("commits_holdout_hard.jsonl", GH, 0.88),
         # After the blind2 analysis (message intent over weak code evidence, bug fixes
         # unclassified): dev 1.000 / 0.996; holdout 1.000 / 0.948 (GitHub was 0.966: two
         # author labels now disagree with the blind2 labeller's conventions, "fix ... bug in
@@ -571,7 +613,13 @@ def test_dev_set_covers_every_label_on_both_platforms_together() -> None:
         # 0.927 after tuning on the labeller's error categories: no longer unseen, so these
         # floors only guard the tuning (commits_blind3.jsonl is the next unseen measure).
         ("commits_blind2.jsonl", HF, 0.91),
-        ("commits_blind2.jsonl", GH, 0.91),
+        ("commits_blind2.jsonl", GH, 0.93),  # raised from 0.91: 0.935 after the blind3 tuning
+        # commits_blind3.jsonl (another independent labeller): 0.896 HF / 0.729 GitHub when
+        # unseen; after tuning on its error categories (docs/labelling-guide.md) it is no
+        # longer unseen: these floors only guard that tuning (commits_blind4.jsonl, written
+        # by someone else, is the next honest measure).
+        ("commits_blind3.jsonl", HF, BLIND3_HF_FLOOR),
+        ("commits_blind3.jsonl", GH, BLIND3_GH_FLOOR),
     ],
 )
 def test_accuracy_does_not_regress(name: str, platform: str, threshold: float) -> None:

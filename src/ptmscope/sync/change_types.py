@@ -73,6 +73,7 @@ from ptmscope.sync.ct_rules import (
     FILE_RULES,
     GENERIC_UPDATE_WORDS,
     INTERNAL_DOCUMENTATION,
+    MEDIA_SUFFIXES,
     MERGE,
     MESSAGE_RULES,
     NAMED_FILE,
@@ -85,6 +86,7 @@ from ptmscope.sync.ct_rules import (
     RULES,
     SHARING,
     UNCLASSIFIED,
+    UNPIN_WORDS,
     UPDATE_DEPENDENCY,
     UPDATE_WORDS,
     Guard,
@@ -434,6 +436,7 @@ class _Facts(NamedTuple):
     code_only: bool  # every file is source code that is not user documentation
     strong_votes: frozenset[str | None]  # votes of files that are not weak evidence
     main_votes: frozenset[str | None]  # votes of the non-incidental files
+    only_media: bool  # every file is an image, audio or video file
 
 
 def _facts(paths: list[_Path]) -> _Facts:
@@ -441,12 +444,14 @@ def _facts(paths: list[_Path]) -> _Facts:
     strong: set[str | None] = set()
     main: set[str | None] = set()
     substantive = has_weights = False
-    only_docs = code_only = True
+    only_docs = code_only = only_media = True
     for p in paths:
         vote, rule = p.vote, p.rule
         votes.add(vote)
         incidental = rule is not None and rule.weight < 1.0
         is_code = p.path.lower().endswith(CODE_SUFFIXES)
+        if not p.path.lower().endswith(MEDIA_SUFFIXES):
+            only_media = False
         if vote not in _NON_SUBSTANTIVE:
             substantive = True
         if vote != EXTERNAL_DOCUMENTATION and not incidental:
@@ -462,7 +467,7 @@ def _facts(paths: list[_Path]) -> _Facts:
                 strong.add(vote)
     return _Facts(
         len(paths), frozenset(votes), substantive, only_docs, has_weights,
-        code_only, frozenset(strong), frozenset(main),
+        code_only, frozenset(strong), frozenset(main), only_media,
     )
 
 
@@ -478,6 +483,8 @@ def _guard_ok(guard: Guard, facts: _Facts, vote: str) -> bool:
         return facts.n_files > 0 and facts.only_docs
     if guard is Guard.NO_WEIGHTS:
         return not facts.has_weights
+    if guard is Guard.ONLY_MEDIA:
+        return facts.n_files > 0 and facts.only_media
     if guard is Guard.MIXED_FILES:
         return len(facts.votes) > 1 and facts.votes != {None}
     # Guard.CODE_ONLY: example scripts are user documentation, not code to comment.
@@ -502,6 +509,7 @@ def _resolve(vote: str, text: str, paths: Sequence[_Path]) -> tuple[str, str]:
     if kinds == {"D"}:
         return REMOVE_DEPENDENCY, "; combine.dependency_kind: the manifest was deleted"
     for words, label in (
+        (UNPIN_WORDS, UPDATE_DEPENDENCY),
         (REMOVE_WORDS, REMOVE_DEPENDENCY),
         (UPDATE_WORDS, UPDATE_DEPENDENCY),
         (ADD_WORDS, ADD_DEPENDENCY),

@@ -133,6 +133,8 @@ class Guard(StrEnum):
     #: code, configs, data and docs are strong evidence and keep the file stage; when every
     #: file agrees, the file stage names them as the evidence.
     WEAK_FILES = "weak_files"
+    #: at least one file, and every file is an image, audio or video file.
+    ONLY_MEDIA = "only_media"
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,9 +346,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.trainer_push",
         TRAINING_INFRASTRUCTURE,
-        r"^training in progress\b|^end of training\b",
+        r"^training in progress\b|^end of training\b|^model save\s*$",
         "transformers' Trainer pushes checkpoints and logs while training: a training artefact.",
-        '"Training in progress, step 500", "End of training"',
+        '"Training in progress, step 500", "End of training", "Model save"',
         platforms=HF_ONLY,
     ),
     _msg(
@@ -366,6 +368,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
         r"|chore\(release\))"
         r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump"
+        r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
         r"|prepare (?:for )?release)\b",
         "Releasing a version (tag commit, version bump of the project itself, conventional "
         "'chore: release') is sharing. A model size (\"Release 7B\") is not a version: such "
@@ -387,10 +390,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:bump [\w@./-]{1,100} from \S{1,40} to \S|bump the [\w-]{1,60} group\b"
         r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
         r"|update [\w@./-]{1,100} action to v?\d)"
-        r"|\b(?:pre-commit autoupdate|(?:docker )?base image)\b",
+        r"|\b(?:pre-commit autoupdate|docker base image|base image (?:to|from))\b"
+        r"|^(?:update|bump|upgrade)\w* (?:the )?dockerfile (?:to|for) [\w.-]{1,40} ?v?\d",
         "Dependabot/Renovate/pre-commit.ci version bumps update a third-party dependency, also "
         "when it is a CI action, a pre-commit hook or a Docker base image (any base-image "
-        "change is a dependency change).",
+        "change is a dependency change; so is moving a Dockerfile to a new framework "
+        "version).",
         '"Bump actions/checkout from 3 to 4", "chore(deps): bump torch ...", '
         '"[pre-commit.ci] pre-commit autoupdate"',
     ),
@@ -424,13 +429,63 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.reported_results",
         VALIDATION_INFRASTRUCTURE,
-        r"\bscores\b|\bresults? tables?\b"
+        r"\bscores\b|\b(?:results?|benchmark|leaderboard|evaluation) tables?\b"
         r"|\b(benchmark|evaluation|eval|test|accuracy) (numbers|scores)\b"
         r"|\b(add|update|report)\w*\b[^\n]{0,40}\bresults\b",
         "Scores, results tables and benchmark numbers added to documentation only are reported "
         "evaluation results: validation.",
         '"Add MMLU and GSM8K scores", "Add results table to README"',
         guard=Guard.ONLY_DOCS,
+        unless=r"\blinks?\b",
+    ),
+    _msg(
+        "message.hub_architecture_config",
+        MODEL_STRUCTURE,
+        r"\bauto_map\b|\barchitectures\b|\b[a-z0-9]+for(?:causallm|maskedlm|seq2seqlm"
+        r"|sequenceclassification|tokenclassification|conditionalgeneration)\b"
+        r"|\bin-library\b|\bremote code\b|\btrust_remote_code\b|\bmodel_type\b",
+        "On the Hub, a config change that names the architecture (architectures, model_type, "
+        "auto_map, a *ForCausalLM class, moving remote code into the library) changes which "
+        "model is built: model structure, not parameter tuning.",
+        '"Update config.json to use transformers FalconForCausalLM", "point auto_map to ..."',
+        platforms=HF_ONLY,
+        # "Upload LlamaForCausalLM" is transformers' push_to_hub (message.push_to_hub_model)
+        unless=r"^upload\b",
+    ),
+    _msg(
+        "message.hub_tokenizer_config",
+        PREPROCESSING,
+        r"\btokenizer_class\b|\bchat_template\b",
+        "On the Hub, a config change naming a tokenizer field (tokenizer_class, chat_template) "
+        "changes how inputs are prepared: preprocessing (special-token ids in "
+        "generation_config.json stay parameter tuning).",
+        '"Add `tokenizer_class` to config", "Add chat_template to tokenizer_config"',
+        platforms=HF_ONLY,
+    ),
+    _msg(
+        "message.add_checkpoints_with_code",
+        MODEL_STRUCTURE,
+        r"^add\w*\b[^\n]{0,60}?\b(?:checkpoints?|pretrained (?:weights|models?)|models"
+        r"|presets?)\b",
+        "On GitHub, adding models or checkpoints together with code (the checkpoint list, "
+        "loading code, hubconf) adds new model variants: model structure. A README-only "
+        "commit stays sharing (message.checkpoint_links); links and examples stay documentation.",
+        '"Add ViT-H/14 to checkpoint list" touching checkpoint.py and README.md',
+        platforms=GH_ONLY,
+        guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
+        unless=r"\blinks?\b|\bexamples?\b|\bdocs?\b|\breadme\b|\bcard\b|\bconfigs?\b"
+        r"|\btests?\b|\beval\w*|\bbenchmark\w*|\bdemo\b|\bscripts?\b|\bdocstrings?\b|\bsav\w*"
+        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b",
+    ),
+    _msg(
+        "message.sample_outputs",
+        OUTPUT_DATA,
+        r"\b(?:sample|generated|example) (?:images|audio|outputs|videos|generations)\b"
+        r"|\b(?:audio|image|video) samples\b|\b(?:add|upload)\w* samples?\b",
+        "Sample images or audio the model produced, added as media files (even in assets/ for "
+        "a demo page), are output data: the message says they are samples.",
+        '"add sample images" with assets/*.jpg, "Add audio samples to demo page"',
+        guard=Guard.ONLY_MEDIA,
     ),
     _msg(
         "message.license",
@@ -492,6 +547,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add comments", "fix typo in comment" with only *.py files',
         platforms=GH_ONLY,
         guard=Guard.CODE_ONLY,
+        # squash-merge bodies list "* address review comments": review, not code comments
+        unless=r"\b(?:address|resolve|apply)\w*\b[^\n]{0,20}?\b(?:review|pr) comments?\b",
     ),
     _msg(
         "message.dependency_change",
@@ -541,7 +598,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.performance",
         PIPELINE_PERFORMANCE,
-        r"\bfaster\b|\bspeed(s|ing)? ?up\b|\bspeedups?\b|\bfor speed\b|\bmemory\b|\blatency\b"
+        r"\bfaster\b|\bspeed(s|ing)?[ -]?up\b|\bspeed-?ups?\b|\bvectori[sz]e[sd]?\b"
+        r"|\boffload\w*|\bfor speed\b|\bmemory\b|\blatency\b"
         r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)([ _-]?\d)?\b|\bsdpa\b"
         r"|\bkv[ _-]?cache\b|\bgradient[ _-]?checkpointing\b|\bvram\b|\bout of memory\b|\boom\b"
         r"|\btorch\.compile\b|\boptimi[sz]e[sd]? (for )?(speed|performance|memory|inference)\b"
@@ -759,6 +817,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         suffixes=(".spm", ".vocab", ".bpe", ".model", ".tiktoken"),
         substrings=("clean",),
         dirs=("tokenizer", "tokenizers", "preprocess", "preprocessing"),
+        # data/alpaca_cleaned.json is the cleaned data set (input data), not cleaning code
+        except_substrings=("cleaned",),
     ),
     _file(
         "file.data_processing",
@@ -814,9 +874,11 @@ _FILE_RULES: tuple[Rule, ...] = (
         "file.modeling_code",
         MODEL_STRUCTURE,
         "Modeling code (architecture, layers), on GitHub and as Hub remote code.",
-        "modeling_*.py, model.py, layers.py",
+        "modeling_*.py, model.py, layers.py, networks_*.py, merge_*_adapters.py",
         names=("model.py", "models.py", "modeling.py", "layers.py", "modules.py", "network.py"),
-        prefixes=("modeling_", "modelling_", "convert_"),
+        prefixes=("modeling_", "modelling_", "convert_", "networks_", "network_", "merge_"),
+        only_suffixes=CODE_SUFFIXES,
+        except_substrings=("dataset",),
         weak=True,
     ),
     _file(
@@ -869,9 +931,13 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.performance_code",
         PIPELINE_PERFORMANCE,
-        "Custom kernels exist to make the pipeline faster.",
-        "kernels/",
-        dirs=("kernels",),
+        "Custom kernels (CUDA sources) and quantization code exist to make the pipeline faster "
+        "or smaller; quantized weight files themselves stay model structure (file.weights).",
+        "kernels/, csrc/, *.cu, *.cuh, quantization/, quantiz*.py, quant_*.py",
+        prefixes=("quantiz", "quant_"),
+        suffixes=(".cu", ".cuh"),
+        dirs=("kernels", "csrc", "quantization"),
+        only_suffixes=CODE_SUFFIXES,
     ),
     _file(
         "file.data_files",
@@ -898,7 +964,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         names=("all_results.json", "test_results.json", "metrics.py"),
         prefixes=("eval", "benchmark", "test_", "metric"),
         substrings=("lm_eval", "harness"),
-        dirs=("eval", "evals", "evaluation", "benchmark", "benchmarks", "tests", "test"),
+        dirs=("eval", "evals", "evaluation", "benchmark", "benchmarks", "tests", "test",
+              "metrics"),
         weak=True,
     ),
     _file(
@@ -961,6 +1028,10 @@ _FILE_RULES: tuple[Rule, ...] = (
         substrings=("_trainer", "slurm"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "optim", "optimizers"),
+        # YAML/JSON in train/ folders are hyper-parameter files (file.yaml_config), and
+        # pretrained.py loads published weights: neither is training code.
+        only_suffixes=CODE_SUFFIXES,
+        except_substrings=("pretrained", "network"),
         weak=True,
     ),
     _file(
@@ -991,6 +1062,7 @@ _FILE_RULES: tuple[Rule, ...] = (
             "config.json", "generation_config.json", "adapter_config.json", "quantize_config.json",
             "scheduler_config.json", "params.json", "config.py", "config.yaml", "config.yml",
             "sentence_bert_config.json", "config_sentence_transformers.json",
+            "training_params.json",
         ),
         prefixes=("configuration_", "hparams", "hyperparam"),
         dirs=("configs", "config", "conf", "hparams"),
@@ -1021,6 +1093,15 @@ _FILE_RULES: tuple[Rule, ...] = (
         only_suffixes=MEDIA_SUFFIXES,
     ),
     _file(
+        "file.doc_figures",
+        EXTERNAL_DOCUMENTATION,
+        "Images named as figures (architecture diagrams, logos, banners, overviews) illustrate "
+        "the README or model card, on either platform: external documentation.",
+        "*architecture*.png, *diagram*.png, logo*.png, banner*.jpg, overview*.png",
+        substrings=("architecture", "diagram", "logo", "banner", "overview", "teaser"),
+        only_suffixes=IMAGE_SUFFIXES,
+    ),
+    _file(
         "file.hub_images",
         OUTPUT_DATA,
         "On the Hub, images and audio outside documentation folders are outputs the model "
@@ -1045,9 +1126,10 @@ _FILE_RULES: tuple[Rule, ...] = (
         EXTERNAL_DOCUMENTATION,
         "User documentation: README/model card, markdown and docs pages, examples and example "
         "scripts, notebooks, citation files.",
-        "README.md, *.md, *.rst, docs/, examples/, example_*.py, *.ipynb, CITATION.cff",
+        "README.md, *.md, *.rst, docs/, examples/, example_*.py, demo*.py, web_demo.py, "
+        "cli_demo.py, *.ipynb, CITATION.cff",
         names=("citation.cff", "readme", "authors", "changelog"),
-        prefixes=("readme", "example"),
+        prefixes=("readme", "example", "demo", "web_demo", "cli_demo", "gradio_demo"),
         suffixes=(".md", ".rst", ".mdx", ".ipynb"),
         dirs=_DOC_DIRS,
     ),
@@ -1109,8 +1191,10 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
     _fallback(
         "fallback.training",
         TRAINING_INFRASTRUCTURE,
-        r"\btrain(ing|er|ed)?\b|\bfine-?tun\w*|\bpre-?train\w*|\bcheckpointing\b",
-        '"training", "fine-tuning", "trainer"',
+        r"\btrain(ing|er|ed)?\b|\bfine-?tun\w*|\bpre-?train\w*|\bcheckpointing\b"
+        r"|\bcheckpoints? (?:load|sav|upload|resum)\w*"
+        r"|\b(?:load|sav|upload)\w* (?:of )?checkpoints?\b",
+        '"training", "fine-tuning", "trainer", "checkpoint loading", "upload of checkpoints"',
     ),
     _fallback(
         "fallback.validation",
@@ -1200,6 +1284,8 @@ UPDATE_WORDS = _p(
     r"|\bfrom v?\d[\w.]* to v?\d|\bto v?\d+(\.\d+)+|[<>=]=?\s*\d"
 )
 ADD_WORDS = _p(r"\b(add(ed|s|ing)?|introduce[sd]?|require[sd]?|new dep\w*|install)\b")
+#: "Remove the version pin" relaxes a constraint: update, not remove (checked before REMOVE).
+UNPIN_WORDS = _p(r"\b(?:version )?pins?\b|\bversion constraints?\b|\bupper bounds?\b")
 GENERIC_UPDATE_WORDS = _p(r"\bupdat(e[sd]?|ing)\b")
 
 #: Packaging manifests also hold project metadata (name, classifiers, python_requires, tool
