@@ -94,12 +94,6 @@ def repo_id(platform: Platform | str, name: str) -> RepoId:
     return RepoId(f"{Platform(platform).value}:{name}")
 
 
-def split_repo_id(rid: str) -> tuple[Platform, str]:
-    """Inverse of :func:`repo_id`."""
-    platform, _, name = rid.partition(":")
-    return Platform(platform), name
-
-
 @dataclass(frozen=True, slots=True)
 class RepoRecord:
     """One repository (a Hugging Face model repo or an upstream GitHub repo).

@@ -7,8 +7,7 @@ with a clear message (never silently altered). docs/schema.md documents every ta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 SCHEMA_VERSION = 1
 
@@ -121,8 +120,6 @@ _V1: Sequence[str] = (
     """CREATE INDEX IF NOT EXISTS files_repo ON files (repo_id)""",
     """CREATE INDEX IF NOT EXISTS findings_subject ON findings (analysis, subject)""",
 )
-
-Execute = Callable[[str], Any]
 
 #: MIGRATIONS[v] brings a store from version v to v + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, Sequence[str]] = {0: _V1}
