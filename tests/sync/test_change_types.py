@@ -254,8 +254,38 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "fallback.documentation"),
     ("tokenizer words without files are preprocessing", HF, "Upload tokenizer", [], None,
      "preprocessing", "fallback.preprocessing"),
-    ("training words with unknown files are training", GH, "fix training loop", ["utils.py"],
+    ("training words with unknown files are training", GH, "training tweaks", ["utils.py"],
      None, "training infrastructure", "fallback.training"),
+    ("a TODO list in the README is a developer note", GH, "add todo", ["README.md"], None,
+     "internal documentation", "message.todo_list"),
+    ("training code named in the message beats a data folder", GH,
+     "Add SimMIM pre-training code", ["main_simmim_pt.py", "data/data_simmim_pt.py"], None,
+     "training infrastructure", "message.training_code"),
+    ("a download script in a data folder gets data", GH, "Add C4 download scripts",
+     ["data_prep/c4/download.sh"], None, "input data", "file.data_download"),
+    ("a setup.py version bump next to code is incidental", GH, "add rotary embeddings",
+     ["x_transformers/x_transformers.py", "setup.py"], None, "model structure",
+     "message.architecture"),
+    ("a setup.py riding along loses to the code", GH, "more work on the trainer",
+     ["trainer/loop.py", "setup.py"], None, "training infrastructure", "file.training_code"),
+    ("only the packaging manifest left: it is incidental metadata", GH, "tidy",
+     ["setup.py", "NOTES.txt"], None, "project metadata", "file.incidental_packaging"),
+    ("a README with unknown new code: the message says what the code is", GH,
+     "add UniXcoder model", ["UniXcoder/unixcoder.py", "UniXcoder/README.md"], None,
+     "model structure", "fallback.model"),
+    ("a release that adds new model code is model structure", GH, "Release ImageBind",
+     ["models/imagebind_model.py", "README.md"], ["A", "M"], "model structure",
+     "file.model_code_dirs"),
+    ("a release that edits existing code stays sharing", GH, "Release Llama 2",
+     ["llama/model.py", "README.md", "download.sh"], None, "sharing", "message.release_named"),
+    ("a bare fix is a bug fix", GH, "fix", ["train.py"], None, "unclassified",
+     "message.bug_fix"),
+    ("a merge with no body over mixed files is unclear", GH, "Merge branch 'dev'",
+     ["README.md", "train.py", "utils.py"], None, "unclassified", "message.uninformative"),
+    ("a removed package named with a manifest wins the tie", GH, "drop apex",
+     ["requirements.txt", "train.py"], None, "remove dependency", "file.dependency_manifest"),
+    ("setup.cfg is a dependency manifest", GH, "Bump transformers to 4.43.1", ["setup.cfg"],
+     None, "update dependency", "file.dependency_manifest"),
     ("benchmark words are validation", GH, "run benchmark again", [], None,
      "validation infrastructure", "fallback.validation"),
     ("dataset words with an unknown non-code file are input data", GH,
@@ -365,8 +395,7 @@ def test_registry_ids_unique_and_texts_filled() -> None:
 
 # --- combination and precedence ----------------------------------------------------------------
 def test_tie_is_broken_by_precedence_model_before_validation() -> None:
-    got = explain_commit("Merge pull request #42 from u/gqa", ["model.py", "tests/test_model.py"],
-                         GH)
+    got = explain_commit("gqa", ["model.py", "tests/test_model.py"], GH)
     assert got.label == "model structure"
     assert "combine.file_weights" in got.reason
 
@@ -465,9 +494,12 @@ def test_images_differ_by_platform() -> None:
     assert classify_commit("add plot", ["outputs/plot.png"], GH) == "output data"
 
 
-def test_comment_messages_differ_by_platform() -> None:
+def test_comment_messages_in_code_are_internal_documentation_on_both_platforms() -> None:
     assert classify_commit("add comments", ["utils.py"], GH) == "internal documentation"
-    assert classify_commit("add comments", ["utils.py"], HF) == UNCLASSIFIED
+    # Hub remote code gets comments too ("Fix typo in comments of modeling file")
+    assert classify_commit("add comments", ["modeling_x.py"], HF) == "internal documentation"
+    # ...but on a model card the same words are about the card
+    assert classify_commit("add comments", ["README.md"], HF) == "external documentation"
 
 
 def test_hub_only_messages_do_not_fire_on_github() -> None:

@@ -76,6 +76,7 @@ from ptmscope.sync.ct_rules import (
     MEDIA_SUFFIXES,
     MERGE,
     MESSAGE_RULES,
+    MODEL_STRUCTURE,
     NAMED_FILE,
     PACKAGING_MANIFESTS,
     PLATFORMS,
@@ -84,6 +85,7 @@ from ptmscope.sync.ct_rules import (
     REMOVE_DEPENDENCY,
     REMOVE_WORDS,
     RULES,
+    RULES_BY_ID,
     SHARING,
     UNCLASSIFIED,
     UNPIN_WORDS,
@@ -119,6 +121,7 @@ _NON_SUBSTANTIVE = frozenset(
 )
 _PRECEDENCE_RANK = {label: i for i, label in enumerate(PRECEDENCE)}
 _WEIGHTS_RULE = "file.weights"
+_INCIDENTAL_PACKAGING = RULES_BY_ID["file.incidental_packaging"]
 #: The message rules with their vote and pattern unpacked once (the hot loop reads them).
 _MESSAGE_TABLE: tuple[tuple[Rule, str, re.Pattern[str]], ...] = tuple(
     (rule, rule.vote, rule.pattern) for rule in MESSAGE_RULES if rule.pattern is not None
@@ -210,7 +213,7 @@ def explain_commit(
     # Evidence quotes the message as written when lower-casing kept offsets aligned.
     shown = original if len(original) == len(text) else text
     first_line = text.split("\n", 1)[0].strip()
-    paths = _paths(files, change_kinds, plat)
+    paths = _demote_packaging(_paths(files, change_kinds, plat), text)
     named = False
     if not paths:
         paths = _named_file(first_line, plat)
@@ -221,6 +224,12 @@ def explain_commit(
         return decided
     decided = _file_stage(text, paths, named)
     if decided is not None:
+        if decided.label == EXTERNAL_DOCUMENTATION and _has_unknown_code(paths):
+            # README + new code that no file rule knows ("add UniXcoder model" with
+            # unixcoder.py): the page documents the code, so the message says what the code is.
+            words = _fallback_stage(text, shown, first_line, paths)
+            if words.label not in (UNCLASSIFIED, EXTERNAL_DOCUMENTATION):
+                return words
         return decided
     return _fallback_stage(text, shown, first_line, paths)
 
@@ -316,6 +325,16 @@ def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | 
             weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + p.rule.weight
     if not weights:
         return None
+    if (
+        len(weights) > 1
+        and DEPENDENCY in weights
+        and (REMOVE_WORDS.search(text) or UPDATE_WORDS.search(text))
+        and DEPENDENCY_EVIDENCE.search(text)
+    ):
+        # "drop apex" over requirements.txt and train.py: removing or bumping a package the
+        # message names is the point of the commit (wins ties, not majorities). "Add wandb
+        # logging" is about the feature, so adding gets no such bonus.
+        weights[DEPENDENCY] += 0.5
     winner = min(weights, key=lambda lab: (-weights[lab], _PRECEDENCE_RANK.get(lab, 99)))
     voters = [p for p in paths if p.vote == winner]
     label, why = _resolve(winner, text, voters)
@@ -397,6 +416,33 @@ def _paths(
     return out
 
 
+def _has_unknown_code(paths: list[_Path]) -> bool:
+    """True when some touched path is source code that no file rule recognised."""
+    return any(p.rule is None and p.path.lower().endswith(CODE_SUFFIXES) for p in paths)
+
+
+def _demote_packaging(paths: list[_Path], text: str) -> list[_Path]:
+    """Make setup.py/pyproject.toml incidental when they ride along with other files.
+
+    Single-package repositories bump the version in setup.py with every change; unless the
+    message names a dependency, that manifest is not what the commit is about.
+    """
+    packaging = [
+        i for i, p in enumerate(paths)
+        if p.vote == DEPENDENCY and _base_name(p.path) in PACKAGING_MANIFESTS
+    ]
+    if not packaging or len(packaging) == len(paths):
+        return paths
+    if any(p.vote == DEPENDENCY for i, p in enumerate(paths) if i not in packaging):
+        return paths
+    if DEPENDENCY_EVIDENCE.search(text) is not None or UPDATE_WORDS.search(text) is not None:
+        return paths
+    out = list(paths)
+    for i in packaging:
+        out[i] = out[i]._replace(rule=_INCIDENTAL_PACKAGING, vote=PROJECT_METADATA)
+    return out
+
+
 @lru_cache(maxsize=1 << 16)
 def _path_rule(path: str, platform: str) -> Rule | None:
     """The first file rule matching ``path`` on ``platform`` (paths repeat: cached)."""
@@ -437,13 +483,14 @@ class _Facts(NamedTuple):
     strong_votes: frozenset[str | None]  # votes of files that are not weak evidence
     main_votes: frozenset[str | None]  # votes of the non-incidental files
     only_media: bool  # every file is an image, audio or video file
+    adds_model_code: bool  # some added (kind A) file is modeling code
 
 
 def _facts(paths: list[_Path]) -> _Facts:
     votes: set[str | None] = set()
     strong: set[str | None] = set()
     main: set[str | None] = set()
-    substantive = has_weights = False
+    substantive = has_weights = adds_model_code = False
     only_docs = code_only = only_media = True
     for p in paths:
         vote, rule = p.vote, p.rule
@@ -460,6 +507,8 @@ def _facts(paths: list[_Path]) -> _Facts:
             code_only = False
         if rule is not None and rule.id == _WEIGHTS_RULE:
             has_weights = True
+        elif vote == MODEL_STRUCTURE and p.kind == "A":
+            adds_model_code = True
         if not incidental:
             main.add(vote)
             # Weak evidence (Guard.WEAK_FILES): code matched by no rule or by a broad rule.
@@ -467,7 +516,7 @@ def _facts(paths: list[_Path]) -> _Facts:
                 strong.add(vote)
     return _Facts(
         len(paths), frozenset(votes), substantive, only_docs, has_weights,
-        code_only, frozenset(strong), frozenset(main), only_media,
+        code_only, frozenset(strong), frozenset(main), only_media, adds_model_code,
     )
 
 
@@ -481,8 +530,8 @@ def _guard_ok(guard: Guard, facts: _Facts, vote: str) -> bool:
         return facts.n_files == 0 or facts.substantive
     if guard is Guard.ONLY_DOCS:
         return facts.n_files > 0 and facts.only_docs
-    if guard is Guard.NO_WEIGHTS:
-        return not facts.has_weights
+    if guard is Guard.NO_MODEL:
+        return not facts.has_weights and not facts.adds_model_code
     if guard is Guard.ONLY_MEDIA:
         return facts.n_files > 0 and facts.only_media
     if guard is Guard.MIXED_FILES:

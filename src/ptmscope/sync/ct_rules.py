@@ -121,8 +121,9 @@ class Guard(StrEnum):
     CODE_ONLY = "code_only"
     #: at least one file, and every file is user documentation (README, *.md, doc images).
     ONLY_DOCS = "only_docs"
-    #: no file is a weight file (a "release" that adds the weights is about the weights).
-    NO_WEIGHTS = "no_weights"
+    #: no file is a weight file and no model code is added (a "release" that adds the
+    #: weights or new modeling code is about the model itself).
+    NO_MODEL = "no_model"
     #: the files vote for more than one kind of change (or some match no rule), at least one of
     #: them recognised: a vague message ("wip", "update") over such files names no one change.
     MIXED_FILES = "mixed_files"
@@ -363,11 +364,11 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         SHARING,
         # one "^(?:...)" and one "\b(?:...)" group: Python's re scans such patterns ~3x
         # faster than a flat alternation of anchored branches (bench/classify.py).
-        r"^(?:release[sd]?\s*:?\s*v?\d(?!\d*(?:\.\d+)?[bm]\b)|release\s*$"
+        r"^(?:(?:[\w-]{1,20}: )?release[sd]?\s*:?\s*v?\d(?!\d*(?:\.\d+)?[bm]\b)|release\s*$"
         r"|v?\d+\.\d+(?:\.\d+)?\S*\s*$"
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
         r"|chore\(release\))"
-        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump"
+        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump|update version to \d"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
         r"|prepare (?:for )?release)\b",
         "Releasing a version (tag commit, version bump of the project itself, conventional "
@@ -378,11 +379,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.release_named",
         SHARING,
-        r"^(release[sd]?|releasing)\s+(?!notes?\b)\w",
+        r"^(release[sd]?|releasing)\s+(?!notes?\b)\w|^[\w.+-]{2,40} release\s*$",
         "A commit announcing the release of a named model or version (\"Release Llama 2\") "
-        "publishes it, unless it adds the weight files themselves (then model structure).",
-        '"Release Llama 2", "Release code and 7B model"',
-        guard=Guard.NO_WEIGHTS,
+        "publishes it, unless it adds the weight files or new modeling code themselves (then "
+        "model structure).",
+        '"Release Llama 2", "Release code and 7B model", "SDXL-Turbo release"',
+        guard=Guard.NO_MODEL,
     ),
     _msg(
         "message.dependency_bump",
@@ -391,7 +393,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
         r"|update [\w@./-]{1,100} action to v?\d)"
         r"|\b(?:pre-commit autoupdate|docker base image|base image (?:to|from))\b"
-        r"|^(?:update|bump|upgrade)\w* (?:the )?dockerfile (?:to|for) [\w.-]{1,40} ?v?\d",
+        r"|^(?:update|bump|upgrade)\w* (?:the )?dockerfile (?:to|for) (?:use )?[\w.-]{1,40} ?v?\d"
+        r"|\b(?:bump|updat|upgrad)\w*\b[^\n]{0,40}?\bsubmodules?\b",
         "Dependabot/Renovate/pre-commit.ci version bumps update a third-party dependency, also "
         "when it is a CI action, a pre-commit hook or a Docker base image (any base-image "
         "change is a dependency change; so is moving a Dockerfile to a new framework "
@@ -406,6 +409,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(to|on|with|from) (the )?(hugging ?face|hf|hub|model hub|pypi|github)\b",
         "Pushing, releasing or syncing artefacts to the Hub or PyPI is sharing.",
         '"release checkpoints on huggingface", "publish to PyPI", "Sync with huggingface repo"',
+        # "Publish to PyPI workflow" sets up CI (project metadata), it publishes nothing yet
+        unless=r"\bworkflows?\b",
     ),
     _msg(
         "message.checkpoint_links",
@@ -475,7 +480,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
         unless=r"\blinks?\b|\bexamples?\b|\bdocs?\b|\breadme\b|\bcard\b|\bconfigs?\b"
         r"|\btests?\b|\beval\w*|\bbenchmark\w*|\bdemo\b|\bscripts?\b|\bdocstrings?\b|\bsav\w*"
-        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b",
+        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*",
     ),
     _msg(
         "message.sample_outputs",
@@ -505,11 +510,15 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\bbug(?:s|fix(?:es)?|gy)?\b|\bhot-?fix\b|\bedge[- ]cases?\b"
         r"|\bfix(?:e[sd]|ing)?\b[^\n]{0,50}?\b(?:crash\w*|error|exception|regression|segfault"
         r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken)\b"
-        r"|\bhandle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b",
+        r"|\bhandle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b"
+        # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
+        # "fix tokenizer padding", is labelled by that area in every labelled set)
+        r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this))?\s*(?:\(#\d+\))?\s*(?:\n|\Z)",
         "A bug fix in code (\"Fix bug ...\", \"fix crash when ...\", \"Handle None in ... edge "
-        "case\") fits no change type (the study dropped bug fixes): unclassified, even when a "
-        "modeling or training file matches.",
-        '"Fix bug in beam search", "fix crash when batch is empty", "Handle None in edge case"',
+        "case\", a bare \"fix\") fits no change type (the study dropped bug fixes): "
+        "unclassified, even when a modeling or training file matches.",
+        '"Fix bug in beam search", "fix crash when batch is empty", "Handle None in edge case", '
+        '"fix import"',
         guard=Guard.CODE_ONLY,
     ),
     _msg(
@@ -520,6 +529,14 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "it names (\"Add TODO for kv-cache eviction\" is not a performance change).",
         '"Add TODO for ...", "FIXME note in trainer"',
         guard=Guard.CODE_ONLY,
+    ),
+    _msg(
+        "message.todo_list",
+        INTERNAL_DOCUMENTATION,
+        r"^(?:add|update)\w* (?:a |the )?(?:todo|roadmap)(?: list)?s?\s*$",
+        "A TODO list added to the README is a note for the project's developers.",
+        '"add todo" touching README.md',
+        guard=Guard.ONLY_DOCS,
     ),
     _msg(
         "message.docstring",
@@ -542,10 +559,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.code_comment",
         INTERNAL_DOCUMENTATION,
         r"\bcomments?\b|\bcomment(ed)? out\b|\btypos?\b",
-        "On GitHub, a comment or typo fix touching only source files is internal documentation "
-        "(on the Hub, code files are rare and such messages refer to the card or discussions).",
+        "A comment or typo fix touching only source files (GitHub code, Hub remote code) is "
+        "internal documentation.",
         '"add comments", "fix typo in comment" with only *.py files',
-        platforms=GH_ONLY,
         guard=Guard.CODE_ONLY,
         # squash-merge bodies list "* address review comments": review, not code comments
         unless=r"\b(?:address|resolve|apply)\w*\b[^\n]{0,20}?\b(?:review|pr) comments?\b",
@@ -563,7 +579,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"Remove dependency on apex", "remove flash_attn requirement", "make wandb optional '
         'dependency"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:memory|hardware|gpu|vram|system|compute|disk|ram) requirements?\b",
+        unless=r"\b(?:memory|hardware|gpu|vram|system|compute|disk|ram) requirements?\b"
+        r"|\bdependency (?:pars\w*|trees?|graphs?|labels?|arcs?)\b",
     ),
     _msg(
         "message.hyperparameters",
@@ -573,8 +590,11 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|halv|use|switch)\w*\b[^\n]{0,30}?\b(?:learning[ _-]?rates?|lr|weight[ _-]?decay"
         r"|batch[ _-]?sizes?|warm-?up(?: steps| ratio)?|dropout(?: rate)?|epochs?|max[ _]steps"
         r"|grad(?:ient)?[ _-]?accum\w*|label[ _-]?smoothing|momentum|beta[12]|adam[ _]eps\w*"
-        r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temperature|top[ _-]?[pk]|lora[ _-]?(?:r|rank"
-        r"|alpha)|loss weights?)\b",
+        r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temp(?:erature)?|top[ _-]?[pk]"
+        r"|lora[ _-]?(?:r|rank|alpha)|loss weights?)\b"
+        r"|\bdefault (?:values|settings)\b"
+        r"|\b(?:lr|learning_rate|lora_r|lora_alpha|batch_size|epochs|weight_decay|warmup_steps"
+        r"|dropout|max_steps|num_epochs)\s?=\s?\d",
         "Changing hyper-parameter values (\"lower learning rate\", \"set weight decay 0.1\", "
         "\"Update hyperparameters\") is parameter tuning even in train.py or a models/ file.",
         '"lower learning rate", "set weight decay 0.1", "Update hyperparameters", "increase '
@@ -593,7 +613,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "resuming) is training infrastructure, also in model code.",
         '"Add pipeline parallelism", "support FSDP", "multi-node training with torchrun"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts",
     ),
     _msg(
         "message.performance",
@@ -603,7 +623,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)([ _-]?\d)?\b|\bsdpa\b"
         r"|\bkv[ _-]?cache\b|\bgradient[ _-]?checkpointing\b|\bvram\b|\bout of memory\b|\boom\b"
         r"|\btorch\.compile\b|\boptimi[sz]e[sd]? (for )?(speed|performance|memory|inference)\b"
-        r"|^perf(?:\([^)\n]{0,40}\))?!?:|^optimi[sz]e[sd]?\b",
+        r"|^perf(?:\([^)\n]{0,40}\))?!?:|^optimi[sz]e[sd]?\b"
+        r"|\b(?:gpu|metal|vulkan|cuda|rocm|mps) (?:support|acceleration|backend|offloading)\b"
+        r"|\boverlap\w*\b[^\n]{0,30}?\b(?:comm\w*|gather|all-?reduce|reduce-scatter|param\w*)\b",
         "Speed and memory optimisations of the pipeline (also conventional 'perf:' commits), "
         "unless the commit only touches docs or dependency manifests (adding flash-attn to "
         "requirements is a dependency change).",
@@ -623,38 +645,27 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b",
     ),
     _msg(
+        "message.training_code",
+        TRAINING_INFRASTRUCTURE,
+        r"\b(?:pre-?training|fine-?tuning|finetuning|instruction[ -]tuning|training|tuning)"
+        r" (?:code|scripts?|loop|recipes?)\b",
+        "Training code named in the message (\"Add SimMIM pre-training code\", \"add instruction "
+        "tuning script\") is training infrastructure even in a data or model folder.",
+        '"Add pre-training code", "add instruction tuning script"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+    ),
+    _msg(
         "message.evaluation_code",
         VALIDATION_INFRASTRUCTURE,
         r"\beval(?:uat\w*|s)?\b|\bbenchmark\w*|\bzero-?shot (?:eval\w*|classification|accuracy)"
         r"|\bvalidation (?:loop|step|set|split|metrics?|loss)\b|\bperplexity\b"
-        r"|\b(?:mmlu|humaneval|gsm8k|hellaswag|bleu|rouge|wer|map@\w+|f1[ -]score)\b",
+        r"|\b(?:mmlu|humaneval|gsm8k|hellaswag|bleu|rouge|wer|map@\w+|f1[ -]score)\b"
+        r"|\baccuracy (?:metrics?|numbers|scores|table)\b|\bmetrics\b",
         "Evaluation code named in the message (\"add zero-shot ImageNet eval\", \"add "
         "perplexity metric\") is validation even in a training or model folder.",
         '"add zero-shot ImageNet eval", "compute perplexity on the validation set"',
         guard=Guard.WEAK_FILES,
-    ),
-    _msg(
-        "message.preprocessing_code",
-        PREPROCESSING,
-        r"\baugment\w*|\bpre-?process\w*|\b(?:image|data|input|audio|text) transforms?\b"
-        r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
-        r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
-        r"|\brandaugment\b|\bspecaugment\b",
-        "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
-        "conversation templates) is preprocessing, even in a data or training file.",
-        '"add RandAugment", "random crop augmentation", "add llama-2 conversation template"',
-        guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
-    ),
-    _msg(
-        "message.data_loading",
-        INPUT_DATA,
-        r"\bdata ?loaders?\b|\bdata ?loading\b|\bdata ?pipeline\b|\bdatasets?\b|\bcorpus\b"
-        r"|\bload(?:s|ing)? (?:the |a )?(?:data|samples|shards)\b|\bstreaming data\b",
-        "Datasets and data loading named in the message are input data, even in train.py.",
-        '"add data loader for webdataset shards", "support HF datasets streaming"',
-        guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
     ),
     _msg(
         "message.architecture",
@@ -668,6 +679,31 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
         guard=Guard.WEAK_FILES,
         unless=r"\bkernels?\b|\btriton\b|\bcuda\b|\blr\b|\blearning rate\b|\bdecay\b",
+    ),
+    _msg(
+        "message.preprocessing_code",
+        PREPROCESSING,
+        r"\baugment\w*|\bpre-?process\w*|\b(?:image|data|input|audio|text) transforms?\b"
+        r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
+        r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
+        r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\btaggers?\b"
+        r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
+        "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
+        "conversation templates) is preprocessing, even in a data or training file.",
+        '"add RandAugment", "random crop augmentation", "add llama-2 conversation template"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+    ),
+    _msg(
+        "message.data_loading",
+        INPUT_DATA,
+        r"\bdata ?loaders?\b|\bdata ?loading\b|\bdata ?pipeline\b|\bdatasets?\b|\bcorpus\b"
+        r"|\bload(?:s|ing)? (?:the |a )?(?:data|samples|shards)\b|\bwebdataset\b"
+        r"|\bstreaming (?:data\w*|shards)\b|\b(?:data|dataset|shards?) streaming\b",
+        "Datasets and data loading named in the message are input data, even in train.py.",
+        '"add data loader for webdataset shards", "support HF datasets streaming"',
+        guard=Guard.WEAK_FILES,
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
     ),
     _msg(
         "message.push_to_hub_model",
@@ -685,7 +721,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(?:(?:re)?format(?:ted|ting)? (?:the )?(?:code|codebase|files)"
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
         r"|pre-commit)|unused imports?|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
-        r"|code style|pre-commit\.com hooks)\b|^style(?:\([^)\n]{0,40}\))?!?:",
+        r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks"
+        r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier))\b|^style(?:\([^)\n]{0,40}\))?!?:",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
         '"Format code with black", "Remove unused imports", "style: fix lint errors"',
@@ -695,9 +732,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.uninformative",
         UNCLASSIFIED,
         r"\A\s*(wip|update[sd]?|updates|fix(es|ed)?|minor( (fix(es)?|changes|updates|edits))?|misc"
-        r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)",
-        "A message that is only 'wip', 'update' or 'fix' over files of several kinds names no "
-        "one change (the study dropped such commits as unclear): unclassified.",
+        r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)"
+        r"|\A\s*merge (?:pull request|branch|remote-tracking branch)\b[^\n]{0,200}"
+        r"(?:\n\s*[\w-]{0,20}\s*)?\Z",
+        "A message that is only 'wip', 'update' or 'fix', or a merge with no body, over files of "
+        "several kinds names no one change (the study dropped such commits as unclear): "
+        "unclassified.",
         '"wip", "update", "fix" touching train.py and model.py',
         guard=Guard.MIXED_FILES,
     ),
@@ -733,7 +773,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "LICENSE, .gitignore, .github/, CI configs, Dockerfile, Makefile, CODEOWNERS, .DS_Store",
         names=(
             ".gitignore", ".gitmodules", ".pre-commit-config.yaml", "codeowners", "makefile",
-            "dockerfile", ".dockerignore", ".editorconfig", "setup.cfg", ".flake8", "tox.ini",
+            "dockerfile", ".dockerignore", ".editorconfig", ".flake8", "tox.ini",
             "notice", "code_of_conduct.md", ".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml",
             "security.md", ".readthedocs.yaml", "manifest.in", ".ds_store", "thumbs.db",
             "desktop.ini",
@@ -769,7 +809,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Dependency manifests; add/update/remove is decided by combine.dependency_kind.",
         "requirements*.txt, setup.py, pyproject.toml, environment.yml, Pipfile, poetry.lock",
         names=(
-            "setup.py", "pyproject.toml", "environment.yml", "environment.yaml", "pipfile",
+            "setup.py", "setup.cfg", "pyproject.toml", "environment.yml", "environment.yaml",
+            "pipfile",
             "pipfile.lock", "poetry.lock", "conda.yaml", "conda.yml", "constraints.txt",
             "uv.lock", "requirements.in",
         ),
@@ -794,6 +835,18 @@ _FILE_RULES: tuple[Rule, ...] = (
         names=("optimizer.pt", "scheduler.pt", "trainer_state.json", "training_args.bin"),
         prefixes=("events.out.tfevents", "rng_state", "training_args", "train_results"),
         dirs=("runs",),
+    ),
+    _file(
+        "file.data_download",
+        INPUT_DATA,
+        "Download and fetch scripts kept in data folders get the training data (data_prep/c4/"
+        "download.sh): input data, not published artefacts.",
+        "data/download.sh, data_prep/*/download_*.py, datasets/fetch_*.py",
+        requires_prefixes=("download", "get_", "fetch"),
+        within_dirs=("data", "datasets", "dataset", "data_prep", "data_preparation", "dataprep",
+                     "corpus", "data_scripts"),
+        only_suffixes=CODE_SUFFIXES,
+        prefixes=("download", "get_", "fetch"),
     ),
     _file(
         "file.tokenizer",
@@ -861,7 +914,6 @@ _FILE_RULES: tuple[Rule, ...] = (
         "*.safetensors, *.bin, *.pt, *.pth, *.ckpt, *.h5, *.onnx, *.gguf, *.msgpack, *.npz",
         names=(
             "model.safetensors.index.json", "pytorch_model.bin.index.json", "modules.json",
-            "model_index.json",
         ),
         suffixes=(
             ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".hdf5", ".onnx", ".gguf",
@@ -1062,9 +1114,10 @@ _FILE_RULES: tuple[Rule, ...] = (
             "config.json", "generation_config.json", "adapter_config.json", "quantize_config.json",
             "scheduler_config.json", "params.json", "config.py", "config.yaml", "config.yml",
             "sentence_bert_config.json", "config_sentence_transformers.json",
-            "training_params.json",
+            "training_params.json", "model_index.json",
         ),
         prefixes=("configuration_", "hparams", "hyperparam"),
+        suffixes=("_config.json",),
         dirs=("configs", "config", "conf", "hparams"),
     ),
     _file(
@@ -1120,6 +1173,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         suffixes=MEDIA_SUFFIXES,
         only_suffixes=MEDIA_SUFFIXES,
         platforms=GH_ONLY,
+    ),
+    _file(
+        "file.incidental_packaging",
+        PROJECT_METADATA,
+        "A packaging manifest (setup.py, pyproject.toml) changed next to other files, when the "
+        "message names no dependency, is a version bump that comes with every change in "
+        "single-package repositories: incidental (quarter vote). Assigned by the engine, never "
+        "by path.",
+        "setup.py with x_transformers.py and no dependency named",
+        weight=0.25,
     ),
     _file(
         "file.documentation",
@@ -1290,11 +1353,12 @@ GENERIC_UPDATE_WORDS = _p(r"\bupdat(e[sd]?|ing)\b")
 
 #: Packaging manifests also hold project metadata (name, classifiers, python_requires, tool
 #: settings): they count as a dependency change only with dependency evidence in the message.
-PACKAGING_MANIFESTS: frozenset[str] = frozenset({"setup.py", "pyproject.toml"})
+PACKAGING_MANIFESTS: frozenset[str] = frozenset({"setup.py", "setup.cfg", "pyproject.toml"})
 #: Dependency evidence for packaging manifests (combine.packaging_metadata): dependency words,
 #: version constraints, or a well-known package named in the message.
 DEPENDENCY_EVIDENCE = _p(
     r"\bdependenc\w*|\bdeps\b|\brequire(ments?|s|d)?\b|\binstall_requires\b|\bextras?\b"
+    r"|\bto setup(?:\.py|\.cfg)?\s*$"
     r"|\boptional\b|\b(torch|pytorch|transformers|numpy|scipy|einops|accelerate|sentencepiece"
     r"|tiktoken|tokenizers|safetensors|datasets|peft|bitsandbytes|deepspeed|flash[-_]attn"
     r"|xformers|triton|vllm|protobuf|pandas|tqdm|wandb|tensorboard|jax|flax|tensorflow|onnx\w*"
