@@ -174,11 +174,23 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "file.training_checkpoint_dir"),
     ("data-transforming code in a data folder is preprocessing", GH, "add converter",
      ["data/convert_dolly.py"], None, "preprocessing", "file.data_processing"),
+    ("everything in an evaluation harness is validation", GH, "more",
+     ["lm_eval/tasks/arc/arc_challenge_chat.yaml"], None, "validation infrastructure",
+     "file.eval_harness"),
+    ("a conventional docs commit without code is documentation", GH,
+     "docs: add tokenization example", ["README.md", "examples/tokenizer.ipynb"], None,
+     "external documentation", "message.conventional_docs"),
+    ("an Internal change export names no change", GH,
+     "Internal change\n\nPiperOrigin-RevId: 301234567", ["vit_jax/train.py"], None,
+     "unclassified", "message.internal_change"),
+    ("adding a model over unknown code is model structure", GH, "add mamba model",
+     ["src/mistral_inference/mamba.py", "src/mistral_inference/main.py"], None,
+     "model structure", "message.new_model"),
     ("configuration code inside a model folder is parameter tuning", GH, "longer context",
      ["model/config.py"], None, "parameter tuning", "file.config_code"),
     ("distribution scripts are sharing", GH, "new mirror", ["download.sh"], None, "sharing",
      "file.distribution"),
-    ("generated images in assets are output data", GH, "more", ["assets/generated/dog.png"],
+    ("generated images in assets are output data", GH, "more", ["assets/demo_output_1.png"],
      None, "output data", "file.output_media"),
     # --- added after the blind2 analysis: explicit messages beat weak code evidence
     ("a bug fix in model code is unclassified", GH, "Fix bug in rotary cache refresh",
@@ -730,19 +742,3 @@ def test_embedding_stage_is_not_imported_by_default() -> None:
     assert out.stdout.strip() == "[]"
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("uploadfers v1.2 syncmemorytypo\n0")), max_size=80))
-def test_message_prefilter_never_hides_a_rule(text: str) -> None:
-    from ptmscope.sync.ct_rules import ANY_MESSAGE_RULE, MESSAGE_RULES
-
-    any_rule = any(r.pattern is not None and r.pattern.search(text) for r in MESSAGE_RULES)
-    assert (ANY_MESSAGE_RULE.search(text) is not None) == any_rule
-
-
-def test_message_prefilter_agrees_on_the_dev_set() -> None:
-    from ptmscope.sync.ct_rules import ANY_MESSAGE_RULE, MESSAGE_RULES
-
-    for row in _load("commits_dev.jsonl"):
-        text = str(row["message"]).lower()
-        any_rule = any(r.pattern is not None and r.pattern.search(text) for r in MESSAGE_RULES)
-        assert (ANY_MESSAGE_RULE.search(text) is not None) == any_rule, text

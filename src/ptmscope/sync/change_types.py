@@ -63,7 +63,6 @@ from typing import NamedTuple
 from ptmscope.sync.ct_rules import (
     ADD_DEPENDENCY,
     ADD_WORDS,
-    ANY_MESSAGE_RULE,
     CHANGE_TYPES,
     CODE_SUFFIXES,
     DEPENDENCY,
@@ -238,8 +237,6 @@ def explain_commit(
 def _message_stage(
     text: str, shown: str, paths: list[_Path], platform: str
 ) -> Classification | None:
-    if ANY_MESSAGE_RULE.search(text) is None:  # one scan instead of one per rule
-        return None
     facts = _facts(paths)
     for rule, vote, pattern in _MESSAGE_TABLE:
         # The guard (O(1) on the facts) fails for most commits: check it before the pattern.
@@ -451,10 +448,35 @@ def _path_rule(path: str, platform: str) -> Rule | None:
         norm = norm[2:]
     parts = norm.split("/")
     base, dirs = parts[-1], tuple(parts[:-1])
-    for rule in FILE_RULES:
-        if platform in rule.platforms and rule.matches_path(base, dirs):
+    dot = base.rfind(".")
+    for rule in _candidate_rules(base[dot:] if dot >= 0 else "", platform):
+        if rule.matches_path(base, dirs):
             return rule
     return None
+
+
+@lru_cache(maxsize=4096)
+def _candidate_rules(extension: str, platform: str) -> tuple[Rule, ...]:
+    """The file rules, in order, that can match a base name ending in ``extension``.
+
+    A rule restricted to some suffixes (``only_suffixes``: code, media, data files) cannot match
+    any other extension; skipping it up front halves the work when paths never repeat.
+    """
+    return tuple(
+        rule for rule in FILE_RULES
+        if platform in rule.platforms
+        and (not rule.only_suffixes or _suffix_possible(rule.only_suffixes, extension))
+    )
+
+
+def _suffix_possible(only_suffixes: tuple[str, ...], extension: str) -> bool:
+    """Whether a base name with this final extension (".py", or "") can end with a suffix."""
+    for suffix in only_suffixes:
+        dot = suffix.rfind(".")
+        # a suffix that is not a plain ".ext" (none today) keeps the rule, to stay exact
+        if dot != 0 or suffix == extension:
+            return True
+    return False
 
 
 def _named_file(first_line: str, platform: str) -> list[_Path]:
@@ -484,19 +506,21 @@ class _Facts(NamedTuple):
     main_votes: frozenset[str | None]  # votes of the non-incidental files
     only_media: bool  # every file is an image, audio or video file
     adds_model_code: bool  # some added (kind A) file is modeling code
+    has_code: bool  # some file is source code
 
 
 def _facts(paths: list[_Path]) -> _Facts:
     votes: set[str | None] = set()
     strong: set[str | None] = set()
     main: set[str | None] = set()
-    substantive = has_weights = adds_model_code = False
+    substantive = has_weights = adds_model_code = has_code = False
     only_docs = code_only = only_media = True
     for p in paths:
         vote, rule = p.vote, p.rule
         votes.add(vote)
         incidental = rule is not None and rule.weight < 1.0
         is_code = p.path.lower().endswith(CODE_SUFFIXES)
+        has_code = has_code or is_code
         if not p.path.lower().endswith(MEDIA_SUFFIXES):
             only_media = False
         if vote not in _NON_SUBSTANTIVE:
@@ -516,7 +540,7 @@ def _facts(paths: list[_Path]) -> _Facts:
                 strong.add(vote)
     return _Facts(
         len(paths), frozenset(votes), substantive, only_docs, has_weights,
-        code_only, frozenset(strong), frozenset(main), only_media, adds_model_code,
+        code_only, frozenset(strong), frozenset(main), only_media, adds_model_code, has_code,
     )
 
 
@@ -532,6 +556,8 @@ def _guard_ok(guard: Guard, facts: _Facts, vote: str) -> bool:
         return facts.n_files > 0 and facts.only_docs
     if guard is Guard.NO_MODEL:
         return not facts.has_weights and not facts.adds_model_code
+    if guard is Guard.NO_CODE:
+        return facts.n_files > 0 and not facts.has_code
     if guard is Guard.ONLY_MEDIA:
         return facts.n_files > 0 and facts.only_media
     if guard is Guard.MIXED_FILES:

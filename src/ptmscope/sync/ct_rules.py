@@ -136,6 +136,8 @@ class Guard(StrEnum):
     WEAK_FILES = "weak_files"
     #: at least one file, and every file is an image, audio or video file.
     ONLY_MEDIA = "only_media"
+    #: at least one file, and no file is source code.
+    NO_CODE = "no_code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,12 +418,15 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.checkpoint_links",
         SHARING,
         r"\b(links?|download(s|able)?|releas\w*|add(ed|s)?|upload(ed|s)?|publish\w*)\b[^\n]{0,40}"
-        r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b",
-        "On GitHub, a README-only commit adding or releasing checkpoints (download links) "
-        "publishes artefacts: sharing.",
-        '"Add BERT-Large checkpoint" touching only README.md',
+        r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b"
+        r"|\b(?:add(?:ed|s|ing)?|releas\w*)\b[^\n]{0,40}\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|发布",
+        "On GitHub, a README-only commit adding or releasing checkpoints or models (download "
+        "links) publishes artefacts: sharing.",
+        '"Add BERT-Large checkpoint", "Adding small/mini/tiny models" touching only README.md',
         platforms=GH_ONLY,
         guard=Guard.ONLY_DOCS,
+        unless=r"\bmodel ?cards?\b|\bmodel (?:docs?|documentation|descriptions?|overview)\b"
+        r"|\b(?:usage|examples?|instructions?|how to|results?|scores?|benchmarks?|tables?)\b",
     ),
     _msg(
         "message.evaluation_results",
@@ -442,6 +447,16 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"Add MMLU and GSM8K scores", "Add results table to README"',
         guard=Guard.ONLY_DOCS,
         unless=r"\blinks?\b",
+    ),
+    _msg(
+        "message.conventional_docs",
+        EXTERNAL_DOCUMENTATION,
+        r"^docs?(?:\([^)\n]{0,40}\))?!?:",
+        "A conventional-commit 'docs:' change that touches no source code (README, notebooks, "
+        "docs pages) is user documentation, whatever file names it touches (a tokenizer "
+        "example notebook).",
+        '"docs: add tokenization example" with README.md and examples/tokenizer.ipynb',
+        guard=Guard.NO_CODE,
     ),
     _msg(
         "message.hub_architecture_config",
@@ -507,12 +522,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.bug_fix",
         UNCLASSIFIED,
-        r"\bbug(?:s|fix(?:es)?|gy)?\b|\bhot-?fix\b|\bedge[- ]cases?\b"
-        r"|\bfix(?:e[sd]|ing)?\b[^\n]{0,50}?\b(?:crash\w*|error|exception|regression|segfault"
-        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken)\b"
-        r"|\bhandle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b"
+        r"\b(?:bug(?:s|fix(?:es)?|gy)?\b|hot-?fix\b|edge[- ]cases?\b"
+        r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?\b(?:crash\w*|error|exception|regression|segfault"
+        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*)\b"
+        r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
-        # "fix tokenizer padding", is labelled by that area in every labelled set)
+        # "fix tokenizer padding", is labelled by that area in most labelled sets)
         r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this))?\s*(?:\(#\d+\))?\s*(?:\n|\Z)",
         "A bug fix in code (\"Fix bug ...\", \"fix crash when ...\", \"Handle None in ... edge "
         "case\", a bare \"fix\") fits no change type (the study dropped bug fixes): "
@@ -618,14 +633,16 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.performance",
         PIPELINE_PERFORMANCE,
-        r"\bfaster\b|\bspeed(s|ing)?[ -]?up\b|\bspeed-?ups?\b|\bvectori[sz]e[sd]?\b"
-        r"|\boffload\w*|\bfor speed\b|\bmemory\b|\blatency\b"
-        r"|\bthroughput\b|\bfused\b|\bflash[ _-]?(attn|attention)([ _-]?\d)?\b|\bsdpa\b"
-        r"|\bkv[ _-]?cache\b|\bgradient[ _-]?checkpointing\b|\bvram\b|\bout of memory\b|\boom\b"
-        r"|\btorch\.compile\b|\boptimi[sz]e[sd]? (for )?(speed|performance|memory|inference)\b"
-        r"|^perf(?:\([^)\n]{0,40}\))?!?:|^optimi[sz]e[sd]?\b"
-        r"|\b(?:gpu|metal|vulkan|cuda|rocm|mps) (?:support|acceleration|backend|offloading)\b"
-        r"|\boverlap\w*\b[^\n]{0,30}?\b(?:comm\w*|gather|all-?reduce|reduce-scatter|param\w*)\b",
+        # one "\b(?:...)" and one "^(?:...)" group: re scans these several times faster than a
+        # flat alternation of "\b..." branches (bench/classify.py)
+        r"\b(?:faster\b|speed(?:s|ing)?[ -]?up\b|speed-?ups?\b|vectori[sz]e[sd]?\b|offload\w*"
+        r"|for speed\b|memory\b|latency\b|throughput\b|fused\b"
+        r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cache\b"
+        r"|gradient[ _-]?checkpointing\b|vram\b|out of memory\b|oom\b|torch\.compile\b"
+        r"|optimi[sz]e[sd]? (?:for )?(?:speed|performance|memory|inference)\b"
+        r"|(?:gpu|metal|vulkan|cuda|rocm|mps) (?:support|acceleration|backend|offloading)\b"
+        r"|overlap\w*\b[^\n]{0,30}?\b(?:comm\w*|gather|all-?reduce|reduce-scatter|param\w*)\b)"
+        r"|^(?:perf(?:\([^)\n]{0,40}\))?!?:|optimi[sz]e[sd]?\b)",
         "Speed and memory optimisations of the pipeline (also conventional 'perf:' commits), "
         "unless the commit only touches docs or dependency manifests (adding flash-attn to "
         "requirements is a dependency change).",
@@ -673,7 +690,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:add|implement|introduc|support|new|replac|switch|use|port)\w*\b[^\n]{0,50}?"
         r"\b(?:encoder|decoder|heads?|backbone|neck|layers?|blocks?|attention|architecture"
         r"|mixture[- ]of[- ]experts|moe|embeddings?|positional (?:encoding|embedding)s?|rope"
-        r"|alibi|rmsnorm|layernorm|activation|swiglu|gelu|convolution|conv)\b",
+        r"|alibi|rmsnorm|layernorm|activation|swiglu|gelu|convolution|conv|generators?"
+        r"|discriminators?|projectors?)\b",
         "A message adding or replacing an architecture part (encoder, head, layer, attention) "
         "is model structure, also outside model folders (\"add PointRend mask head\").",
         '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
@@ -686,7 +704,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\baugment\w*|\bpre-?process\w*|\b(?:image|data|input|audio|text) transforms?\b"
         r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
         r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
-        r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\btaggers?\b"
+        r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -706,6 +724,18 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
     ),
     _msg(
+        "message.new_model",
+        MODEL_STRUCTURE,
+        r"^add\w*\b[^\n]{0,40}?\bmodels?\b",
+        "On GitHub, a message that adds a model (\"add multilingual xlm-r model\", \"add mamba "
+        "model\") over code files that no strong rule places adds model code: model structure.",
+        '"add UniXcoder model", "Add Mistral model"',
+        platforms=GH_ONLY,
+        guard=Guard.WEAK_FILES,
+        unless=r"\bmodel ?cards?\b|\bzoo\b|\bmodel (?:list|names?|docs?|ids?|paths?)\b"
+        r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*",
+    ),
+    _msg(
         "message.push_to_hub_model",
         MODEL_STRUCTURE,
         r"^upload [a-z0-9_]*for[a-z0-9_]+\s*$|^upload (the )?model\s*$"
@@ -721,12 +751,21 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(?:(?:re)?format(?:ted|ting)? (?:the )?(?:code|codebase|files)"
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
         r"|pre-commit)|unused imports?|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
-        r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks"
+        r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier))\b|^style(?:\([^)\n]{0,40}\))?!?:",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
         '"Format code with black", "Remove unused imports", "style: fix lint errors"',
         guard=Guard.CODE_ONLY,
+    ),
+    _msg(
+        "message.internal_change",
+        UNCLASSIFIED,
+        r"\A\s*internal change\b",
+        "\"Internal change\" is an automatic export of a company-internal commit: it names no "
+        "change, whatever it touches (two independent labellers agree).",
+        '"Internal change\\n\\nPiperOrigin-RevId: 301234567"',
+        platforms=GH_ONLY,
     ),
     _msg(
         "message.uninformative",
@@ -804,6 +843,15 @@ _FILE_RULES: tuple[Rule, ...] = (
         suffixes=(".md", ".rst", ".mdx"),
     ),
     _file(
+        "file.eval_harness",
+        VALIDATION_INFRASTRUCTURE,
+        "Everything inside an evaluation-harness package (lm_eval/ tasks, model adapters and "
+        "task YAML, alpaca_eval/ model configs) exists to evaluate models: validation.",
+        "lm_eval/**, alpaca_eval/**, opencompass/**",
+        dirs=("lm_eval", "lm_evaluation_harness", "eval_harness", "opencompass", "evalplus",
+              "alpaca_eval", "bigcode_eval", "mteb"),
+    ),
+    _file(
         "file.dependency_manifest",
         DEPENDENCY,
         "Dependency manifests; add/update/remove is decided by combine.dependency_kind.",
@@ -835,6 +883,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         names=("optimizer.pt", "scheduler.pt", "trainer_state.json", "training_args.bin"),
         prefixes=("events.out.tfevents", "rng_state", "training_args", "train_results"),
         dirs=("runs",),
+        # configs/runs/finetune.gin is a run configuration, not a log of a run
+        except_substrings=(".gin", ".py", ".yaml", ".yml"),
     ),
     _file(
         "file.data_download",
@@ -877,11 +927,11 @@ _FILE_RULES: tuple[Rule, ...] = (
         "file.data_processing",
         PREPROCESSING,
         "Code in data folders whose name says it transforms data (clean, dedup, filter, split, "
-        "convert, format, normalise, augment, transforms) prepares the data: preprocessing, not "
-        "data loading.",
+        "convert, normalise, augment, transforms) prepares the data: preprocessing, not data "
+        "loading (dataset formatters and loaders stay input data).",
         "data/clean_*.py, data/split_long_conversation.py, data/convert_alpaca.py",
-        substrings=("clean", "dedup", "filter", "split", "convert", "format", "normaliz",
-                    "process", "merge", "tokeniz", "augment", "transform"),
+        substrings=("clean", "dedup", "filter", "split", "convert", "normaliz", "process",
+                    "merge", "tokeniz", "augment", "transform"),
         within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
         only_suffixes=CODE_SUFFIXES,
     ),
@@ -961,6 +1011,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Source files inside model/architecture folders.",
         "model/, models/, modules/, layers/, arch/ (code files only)",
         dirs=("model", "models", "modules", "layers", "modeling", "arch", "architectures",
+              "embeddings", "zoo", "model_zoo",
               "backbone", "backbones", "networks", "nets"),
         only_suffixes=CODE_SUFFIXES,
         weak=True,
@@ -987,7 +1038,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "or smaller; quantized weight files themselves stay model structure (file.weights).",
         "kernels/, csrc/, *.cu, *.cuh, quantization/, quantiz*.py, quant_*.py",
         prefixes=("quantiz", "quant_"),
-        suffixes=(".cu", ".cuh"),
+        suffixes=(".cu", ".cuh", "_quant.py", "_quantizer.py"),
         dirs=("kernels", "csrc", "quantization"),
         only_suffixes=CODE_SUFFIXES,
     ),
@@ -1027,6 +1078,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "outputs/, samples/, results/, predictions*, generated_*",
         prefixes=("prediction", "generated_", "result"),
         dirs=_OUTPUT_DIRS,
+        dir_prefixes=("generated",),
     ),
     _file(
         "file.input_data",
@@ -1123,9 +1175,9 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.yaml_config",
         PARAMETER_TUNING,
-        "Other YAML files in an ML repo are experiment configurations.",
-        "*.yaml, *.yml",
-        suffixes=(".yaml", ".yml"),
+        "Other YAML files (and gin files) in an ML repo are experiment configurations.",
+        "*.yaml, *.yml, *.gin",
+        suffixes=(".yaml", ".yml", ".gin"),
     ),
     _file(
         "file.output_media",
@@ -1332,11 +1384,6 @@ MESSAGE_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.MES
 FILE_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.FILE)
 FALLBACK_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.FALLBACK)
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
-#: Pre-filter: the union of every message rule's pattern. Most commits match none, and one scan
-#: of the message is cheaper than one per rule; when it matches, the rules run in order.
-ANY_MESSAGE_RULE: re.Pattern[str] = _p(
-    "|".join(f"(?:{r.pattern.pattern})" for r in MESSAGE_RULES if r.pattern is not None)
-)
 
 # --- word lists used by combine.dependency_kind -----------------------------------------------
 REMOVE_WORDS = _p(
