@@ -310,3 +310,16 @@ def test_hub_mined_variant_without_blob_ids_falls_back_to_path_dates() -> None:
         "release/config.json", "b" * 40, 49)
     assert stale.upstream_version_at is None
     assert [s.first_missed_sha for s in exact.stale_files] == ["b" * 40]
+
+
+def test_a_variant_that_carries_upstream_history_is_flagged() -> None:
+    mirror = RepoSide(
+        "acme/bert-mirror",
+        (UPSTREAM.commits[0], UPSTREAM.commits[1],
+         CommitInfo("9" * 40, at(4), "Upload model", ("model.safetensors",))),
+        {"README.md": "r", "tokenizer.json": "t1"},
+    )
+    independent = RepoSide("acme/bert-own", (CommitInfo("1" * 40, at(2), "Upload", ()),), {})
+    family = link_family(UPSTREAM, [mirror, independent])
+    assert family.variants[0].shared_history == ("a" * 40, "b" * 40)
+    assert family.variants[1].shared_history == ()

@@ -147,3 +147,40 @@ def test_a_side_with_only_unclassified_commits_has_no_similarity(tmp_path: Path)
     jsonschema.validate(payload, schema("sync"))
     assert payload["family"]["similarity"] == {"jaccard": None, "tertile": None}
     assert payload["family"]["change_types"]["github"]["classified"] == 0
+
+
+def _add_mirrored_variant(store: Store) -> None:
+    """A variant repository that was created by pushing upstream's own git history."""
+    from dataclasses import replace
+
+    up = repo(Platform.GITHUB, "mirror/up")
+    up.commit(utc(2023, 1, 1), "initial commit", ["README.md"])
+    up.commit(utc(2023, 2, 1), "add config", ["config.json"])
+    store.write_snapshot(up.snapshot())
+    var = repo(Platform.HUGGINGFACE, "mirror/model")
+    rid = var.rid
+    var.commits = [replace(c, repo_id=rid) for c in up.commits]
+    var.touched = [replace(t, repo_id=rid) for t in up.touched]
+    var.commit(utc(2023, 3, 1), "Upload model.safetensors", ["model.safetensors"])
+    store.write_snapshot(var.snapshot())
+    store.write_families([
+        FamilyRecord(FamilyId("mirror_fam"), None, repo_id(Platform.GITHUB, "mirror/up"),
+                     ("mirror/model",)),
+    ])
+
+
+def test_a_variant_carrying_upstream_history_is_reported(tmp_path: Path) -> None:
+    from ptmscope.sync.payload import family_payload
+
+    path = fill_store(tmp_path / "s.duckdb", _add_mirrored_variant)
+    with Store(path) as store:
+        report = next(r for r in analyse_store(store) if r.family_id == "mirror_fam")
+        run_all(store, NullProgress())
+        found = [f for f in store.findings("sync", "mirror_fam")
+                 if f.rule_id == "sync.shared_history"]
+    assert report.links is not None
+    shared = report.links.variants[0].shared_history
+    assert len(shared) == 2
+    assert len(found) == 1 and found[0].details["count"] == 2
+    payload = family_payload(report)
+    assert payload["links"]["variants"][0]["shared_history"]["count"] == 2

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from posixpath import basename
@@ -234,6 +234,9 @@ class VariantLinks:
             ``none``.
         relevant_changes: upstream commits that changed a file the variant ships.
         isolated_changes: those the variant never picked up.
+        shared_history: commits (shas) found in both the variant's and upstream's history:
+            the same git history was pushed to both platforms, so those commits are one
+            change counted on each side, not two changes that happen to coincide.
     """
 
     variant: str
@@ -246,6 +249,7 @@ class VariantLinks:
     isolated_changes: tuple[str, ...]
     stale_files: tuple[StaleFile, ...]
     variant_only_edits: tuple[VariantEdit, ...]
+    shared_history: tuple[str, ...] = ()
 
     @property
     def auto_sync(self) -> tuple[CommitLink, ...]:
@@ -714,8 +718,22 @@ def link_variant(
         index: upstream's :func:`index_upstream` (built here when not given).
     """
     if upstream.has_blob_history and variant.has_blob_history:
-        return _link_by_blob_history(upstream, index or index_upstream(upstream), variant, as_of)
-    return _link_by_path_dates(upstream, variant, as_of)
+        linked = _link_by_blob_history(upstream, index or index_upstream(upstream), variant, as_of)
+    else:
+        linked = _link_by_path_dates(upstream, variant, as_of)
+    shared = shared_history(upstream, variant)
+    return replace(linked, shared_history=shared) if shared else linked
+
+
+def shared_history(upstream: RepoSide, variant: RepoSide) -> tuple[str, ...]:
+    """Shas of the variant's commits that are also upstream commits, in variant order.
+
+    A sha names a commit's whole content and ancestry, so the same sha on both sides means
+    the variant repository carries upstream's git history (a mirror or a push of the same
+    clone), not an independent change.
+    """
+    upstream_shas = {c.sha for c in upstream.commits}
+    return tuple(c.sha for c in variant.commits if c.sha in upstream_shas)
 
 
 def link_family(

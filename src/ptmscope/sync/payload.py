@@ -98,6 +98,9 @@ def _variant_links(v: VariantLinks, *, detail: bool) -> dict[str, Any]:
              "upstream_path": e.upstream_path, "blob_id": e.blob_id}
             for e in v.variant_only_edits[:MAX_LISTED]
         ],
+        "shared_history": {
+            "count": len(v.shared_history), "commits": list(v.shared_history[:MAX_LISTED]),
+        },
     }
     if detail:
         out["commit_links"] = [_commit_link(lk) for lk in v.commit_links[:MAX_LISTED]]

@@ -69,6 +69,15 @@ SYNC_RULES: tuple[SyncRule, ...] = (
         Severity.INFO, Outcome.PARTIAL,
     ),
     SyncRule(
+        "sync.shared_history", "Variant carries upstream's git history",
+        "The same commits (same shas) are in the variant and upstream: each such change is "
+        "counted once per platform, so the family looks more synchronized than two "
+        "independently maintained repositories would.",
+        "Read the family's lag and pattern with that in mind; analysts can drop the shared "
+        "commits from one side. Maintainers need do nothing.",
+        Severity.INFO, Outcome.PRESENT,
+    ),
+    SyncRule(
         "sync.unresolved_auto_sync", "Auto-sync message names an unknown upstream commit",
         "The commit claims to come from upstream, but the named repository is not the "
         "family's upstream or the commit is not in its history.",

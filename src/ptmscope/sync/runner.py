@@ -306,6 +306,14 @@ def findings_for(report: FamilyReport) -> list[Finding]:
                 details={"variant": v.variant, "sha": e.sha, "at": e.at.isoformat(),
                          "method": v.method.value, "blob_id": e.blob_id},
             ))
+        if v.shared_history:
+            out.append(_finding(
+                "sync.shared_history", fid,
+                f"{v.variant} shares {len(v.shared_history)} commit(s) with upstream "
+                f"(same git history, e.g. {v.shared_history[0][:12]})",
+                details={"variant": v.variant, "count": len(v.shared_history),
+                         "commits": list(v.shared_history[:20])},
+            ))
         for a in v.auto_sync:
             if not a.resolved:
                 out.append(_finding(

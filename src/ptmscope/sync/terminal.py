@@ -224,6 +224,8 @@ def render_links(report: FamilyReport) -> Iterator[RenderableType]:
             f"{len(v.isolated_changes)} upstream change(s) never picked up · "
             f"{len(v.stale_files)} stale file(s) · {len(v.variant_only_edits)} variant-only "
             "edit(s)"
+            + (f" · [yellow]{len(v.shared_history)} commit(s) shared with upstream (same git "
+               "history)[/]" if v.shared_history else "")
         ))
     yield Group(*lines)
     stale = sorted((s for v in links.variants for s in v.stale_files),
