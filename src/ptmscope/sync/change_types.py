@@ -120,6 +120,7 @@ _NON_SUBSTANTIVE = frozenset(
 )
 _PRECEDENCE_RANK = {label: i for i, label in enumerate(PRECEDENCE)}
 _WEIGHTS_RULE = "file.weights"
+_DOC_PAGES_RULE = "file.doc_pages"
 _INCIDENTAL_PACKAGING = RULES_BY_ID["file.incidental_packaging"]
 #: The message rules with their vote and pattern unpacked once (the hot loop reads them).
 _MESSAGE_TABLE: tuple[tuple[Rule, str, re.Pattern[str]], ...] = tuple(
@@ -218,12 +219,17 @@ def explain_commit(
         paths = _named_file(first_line, plat)
         named = bool(paths)
 
-    decided = _message_stage(text, shown, paths, plat)
+    unknown_code = _has_unknown_code(paths)
+    # A README next to code no rule knows documents that code: the message rules judge the code
+    # ("Add MS-STFT discriminator" with msstftd.py and README.md is model structure).
+    decided = _message_stage(
+        text, shown, paths, plat, _without_doc_pages(paths) if unknown_code else None
+    )
     if decided is not None:
         return decided
     decided = _file_stage(text, paths, named)
     if decided is not None:
-        if decided.label == EXTERNAL_DOCUMENTATION and _has_unknown_code(paths):
+        if decided.label == EXTERNAL_DOCUMENTATION and unknown_code:
             # README + new code that no file rule knows ("add UniXcoder model" with
             # unixcoder.py): the page documents the code, so the message says what the code is.
             words = _fallback_stage(text, shown, first_line, paths)
@@ -235,19 +241,27 @@ def explain_commit(
 
 # --- stages ------------------------------------------------------------------------------------
 def _message_stage(
-    text: str, shown: str, paths: list[_Path], platform: str
+    text: str, shown: str, paths: list[_Path], platform: str,
+    code_paths: list[_Path] | None = None,
 ) -> Classification | None:
+    """The first message rule whose pattern and guard hold.
+
+    ``code_paths`` (paths without README pages, given when unknown code is touched) are what
+    the ``weak_files`` guard judges: the README documents the code the message talks about.
+    """
     facts = _facts(paths)
+    code_facts = facts if code_paths is None else _facts(code_paths)
     for rule, vote, pattern in _MESSAGE_TABLE:
         # The guard (O(1) on the facts) fails for most commits: check it before the pattern.
-        if platform not in rule.platforms or not _guard_ok(rule.guard, facts, vote):
+        judged = code_facts if rule.guard is Guard.WEAK_FILES else facts
+        if platform not in rule.platforms or not _guard_ok(rule.guard, judged, vote):
             continue
         found = pattern.search(text)
         if found is None:
             continue
         if rule.unless is not None and rule.unless.search(text) is not None:
             continue
-        if rule.guard is Guard.WEAK_FILES and facts.main_votes <= {vote}:
+        if rule.guard is Guard.WEAK_FILES and code_facts.main_votes <= {vote}:
             return None  # the files already say what the message says: they are the evidence
         words = (shown[found.start() : found.end()].strip(),)
         if rule.id == "message.bulk_upload":
@@ -418,6 +432,11 @@ def _has_unknown_code(paths: list[_Path]) -> bool:
     return any(p.rule is None and p.path.lower().endswith(CODE_SUFFIXES) for p in paths)
 
 
+def _without_doc_pages(paths: list[_Path]) -> list[_Path]:
+    """``paths`` without README and markdown pages (``file.doc_pages``)."""
+    return [p for p in paths if p.rule is None or p.rule.id != _DOC_PAGES_RULE]
+
+
 def _demote_packaging(paths: list[_Path], text: str) -> list[_Path]:
     """Make setup.py/pyproject.toml incidental when they ride along with other files.
 
@@ -507,6 +526,7 @@ class _Facts(NamedTuple):
     only_media: bool  # every file is an image, audio or video file
     adds_model_code: bool  # some added (kind A) file is modeling code
     has_code: bool  # some file is source code
+    all_code: bool  # every file is source code (user-facing examples included)
 
 
 def _facts(paths: list[_Path]) -> _Facts:
@@ -514,13 +534,14 @@ def _facts(paths: list[_Path]) -> _Facts:
     strong: set[str | None] = set()
     main: set[str | None] = set()
     substantive = has_weights = adds_model_code = has_code = False
-    only_docs = code_only = only_media = True
+    only_docs = code_only = only_media = all_code = True
     for p in paths:
         vote, rule = p.vote, p.rule
         votes.add(vote)
         incidental = rule is not None and rule.weight < 1.0
         is_code = p.path.lower().endswith(CODE_SUFFIXES)
         has_code = has_code or is_code
+        all_code = all_code and is_code
         if not p.path.lower().endswith(MEDIA_SUFFIXES):
             only_media = False
         if vote not in _NON_SUBSTANTIVE:
@@ -535,12 +556,14 @@ def _facts(paths: list[_Path]) -> _Facts:
             adds_model_code = True
         if not incidental:
             main.add(vote)
-            # Weak evidence (Guard.WEAK_FILES): code matched by no rule or by a broad rule.
-            if not (is_code and (rule is None or rule.weak)):
+            # Weak evidence (Guard.WEAK_FILES): any file no rule knows (it shows nothing), or
+            # code matched by a broad rule (train.py, models/).
+            if rule is not None and not (is_code and rule.weak):
                 strong.add(vote)
     return _Facts(
         len(paths), frozenset(votes), substantive, only_docs, has_weights,
         code_only, frozenset(strong), frozenset(main), only_media, adds_model_code, has_code,
+        all_code,
     )
 
 
@@ -556,6 +579,8 @@ def _guard_ok(guard: Guard, facts: _Facts, vote: str) -> bool:
         return facts.n_files > 0 and facts.only_docs
     if guard is Guard.NO_MODEL:
         return not facts.has_weights and not facts.adds_model_code
+    if guard is Guard.ALL_CODE:
+        return facts.n_files > 0 and facts.all_code
     if guard is Guard.NO_CODE:
         return facts.n_files > 0 and not facts.has_code
     if guard is Guard.ONLY_MEDIA:

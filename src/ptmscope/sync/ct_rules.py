@@ -138,6 +138,8 @@ class Guard(StrEnum):
     ONLY_MEDIA = "only_media"
     #: at least one file, and no file is source code.
     NO_CODE = "no_code"
+    #: at least one file, and every file is source code (example and demo scripts included).
+    ALL_CODE = "all_code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,15 @@ class Rule:
             or not self.dirs.isdisjoint(dirs)
             or (bool(self.dir_prefixes) and any(d.startswith(self.dir_prefixes) for d in dirs))
         )
+
+
+#: Words that end or make up model names ("UniXcoder", "ESMFold", "mt5", "phi-2", "PairRM"):
+#: a commit that adds one of them over unknown code adds a model.
+MODEL_NAMES = (
+    r"[\w-]*(?:bert|gpt|t5|llama|bart|coder|former|fold|encoder|decoder|vit|clip|mamba|rwkv"
+    r"|triever|phi-?\d|mistral|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus"
+    r"|resnet|yolo\w*|dino\w*|diffusion|unet|vae|gan|rm|lm|net)\b"
+)
 
 
 def _p(pattern: str) -> re.Pattern[str]:
@@ -367,7 +378,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # one "^(?:...)" and one "\b(?:...)" group: Python's re scans such patterns ~3x
         # faster than a flat alternation of anchored branches (bench/classify.py).
         r"^(?:(?:[\w-]{1,20}: )?release[sd]?\s*:?\s*v?\d(?!\d*(?:\.\d+)?[bm]\b)|release\s*$"
-        r"|v?\d+\.\d+(?:\.\d+)?\S*\s*$"
+        r"|(?:version )?v?\d+\.\d+(?:\.\d+)?\S*\s*$"
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
         r"|chore\(release\))"
         r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump|update version to \d"
@@ -523,8 +534,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.bug_fix",
         UNCLASSIFIED,
         r"\b(?:bug(?:s|fix(?:es)?|gy)?\b|hot-?fix\b|edge[- ]cases?\b"
-        r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?\b(?:crash\w*|error|exception|regression|segfault"
-        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*)\b"
+        r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?(?:\b(?:crash\w*|regression|segfault"
+        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*)"
+        r"|(?:error|exception))\b"
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
@@ -534,7 +546,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "unclassified, even when a modeling or training file matches.",
         '"Fix bug in beam search", "fix crash when batch is empty", "Handle None in edge case", '
         '"fix import"',
-        guard=Guard.CODE_ONLY,
+        guard=Guard.ALL_CODE,
+        # "Add tests for tokenizer edge cases" adds tests, it fixes nothing
+        unless=r"^add\w* (?:unit |more )?tests?\b",
     ),
     _msg(
         "message.todo_note",
@@ -607,7 +621,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|grad(?:ient)?[ _-]?accum\w*|label[ _-]?smoothing|momentum|beta[12]|adam[ _]eps\w*"
         r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temp(?:erature)?|top[ _-]?[pk]"
         r"|lora[ _-]?(?:r|rank|alpha)|loss weights?)\b"
-        r"|\bdefault (?:values|settings)\b"
+        r"|\bdefault (?:values|settings)\b|\bgrid[ -]search\w*|\bhyper-?param\w* search\b"
+        r"|\b(?:beam size|num_beams|length penalty)\b"
         r"|\b(?:lr|learning_rate|lora_r|lora_alpha|batch_size|epochs|weight_decay|warmup_steps"
         r"|dropout|max_steps|num_epochs)\s?=\s?\d",
         "Changing hyper-parameter values (\"lower learning rate\", \"set weight decay 0.1\", "
@@ -675,7 +690,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.evaluation_code",
         VALIDATION_INFRASTRUCTURE,
-        r"\beval(?:uat\w*|s)?\b|\bbenchmark\w*|\bzero-?shot (?:eval\w*|classification|accuracy)"
+        r"\beval(?:uat\w*|s)?\b|\bbenchmark\w*"
+        r"|\bzero-?shot (?:eval\w*|classification(?! models?\b)|accuracy)"
         r"|\bvalidation (?:loop|step|set|split|metrics?|loss)\b|\bperplexity\b"
         r"|\b(?:mmlu|humaneval|gsm8k|hellaswag|bleu|rouge|wer|map@\w+|f1[ -]score)\b"
         r"|\baccuracy (?:metrics?|numbers|scores|table)\b|\bmetrics\b",
@@ -691,7 +707,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(?:encoder|decoder|heads?|backbone|neck|layers?|blocks?|attention|architecture"
         r"|mixture[- ]of[- ]experts|moe|embeddings?|positional (?:encoding|embedding)s?|rope"
         r"|alibi|rmsnorm|layernorm|activation|swiglu|gelu|convolution|conv|generators?"
-        r"|discriminators?|projectors?)\b",
+        r"|discriminators?|projectors?|pooling)\b",
         "A message adding or replacing an architecture part (encoder, head, layer, attention) "
         "is model structure, also outside model folders (\"add PointRend mask head\").",
         '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
@@ -705,6 +721,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
         r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
+        r"|\bfeaturi[sz]\w*"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -726,9 +743,14 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.new_model",
         MODEL_STRUCTURE,
-        r"^add\w*\b[^\n]{0,40}?\bmodels?\b",
-        "On GitHub, a message that adds a model (\"add multilingual xlm-r model\", \"add mamba "
-        "model\") over code files that no strong rule places adds model code: model structure.",
+        r"^add\w*\b[^\n]{0,40}?\bmodels?\b"
+        r"|^(?:add(?:ed|s)?|support(?:s|ed)?|implement\w*|port\w*)\b[^\n]{0,30}?" + MODEL_NAMES
+        # the name ends the subject: "add UniXcoder", "add bart code", "added mt5 support"
+        + r"(?:[ \t]+(?:code|model|support|class|agent|implementation))?[ \t.]*(?:\(#\d+\))?"
+        r"[ \t]*$",
+        "On GitHub, a message that adds a model (\"add multilingual xlm-r model\", \"add "
+        "UniXcoder\", \"added mt5 and byt5 support\") over code files that no strong rule places "
+        "adds model code: model structure.",
         '"add UniXcoder model", "Add Mistral model"',
         platforms=GH_ONLY,
         guard=Guard.WEAK_FILES,
@@ -752,6 +774,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
         r"|pre-commit)|unused imports?|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
+        r"|(?:black|isort|ruff|yapf) format\w*"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier))\b|^style(?:\([^)\n]{0,40}\))?!?:",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
@@ -759,31 +782,25 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.CODE_ONLY,
     ),
     _msg(
-        "message.internal_change",
-        UNCLASSIFIED,
-        r"\A\s*internal change\b",
-        "\"Internal change\" is an automatic export of a company-internal commit: it names no "
-        "change, whatever it touches (two independent labellers agree).",
-        '"Internal change\\n\\nPiperOrigin-RevId: 301234567"',
-        platforms=GH_ONLY,
-    ),
-    _msg(
         "message.uninformative",
         UNCLASSIFIED,
         r"\A\s*(wip|update[sd]?|updates|fix(es|ed)?|minor( (fix(es)?|changes|updates|edits))?|misc"
         r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)"
+        r"|\A\s*internal change\b"
         r"|\A\s*merge (?:pull request|branch|remote-tracking branch)\b[^\n]{0,200}"
         r"(?:\n\s*[\w-]{0,20}\s*)?\Z",
-        "A message that is only 'wip', 'update' or 'fix', or a merge with no body, over files of "
-        "several kinds names no one change (the study dropped such commits as unclear): "
-        "unclassified.",
+        "A message that is only 'wip', 'update' or 'fix', \"Internal change\" (an automatic "
+        "export), or a merge with no body, over files of several kinds names no one change (the "
+        "study dropped such commits as unclear): unclassified. Over files that agree, the files "
+        "decide.",
         '"wip", "update", "fix" touching train.py and model.py',
         guard=Guard.MIXED_FILES,
     ),
 )
 
 # --- stage 2: file rules (first match labels a path; order matters) ---------------------------
-_DOC_DIRS = ("docs", "doc", "examples", "example", "notebooks", "tutorials", "tutorial")
+_DOC_DIRS = ("docs", "doc", "examples", "example", "notebooks", "tutorials", "tutorial", "demo",
+             "demos")
 _DOC_IMAGE_DIRS = ("assets", "docs", "doc", "figures", "figs", "img", "imgs", "static", "media")
 _OUTPUT_DIRS = ("outputs", "output", "samples", "results", "generations", "predictions")
 
@@ -828,9 +845,9 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Contributor guides and developer notes (NOTES.md, TODO.md) are documentation for the "
         "project's developers.",
         "CONTRIBUTING.md, DEVELOPMENT.md, NOTES.md, TODO.md",
-        names=("notes.md", "todo.md", "dev_notes.md"),
+        names=("notes.md", "todo.md", "dev_notes.md", "chronicles.md"),
         prefixes=("contributing", "development.md", "hacking", "dev_notes", "developer_notes",
-                  "dev-notes"),
+                  "dev-notes", "developers.md", "developing"),
     ),
     _file(
         "file.doc_pages",
@@ -927,11 +944,23 @@ _FILE_RULES: tuple[Rule, ...] = (
         "file.data_processing",
         PREPROCESSING,
         "Code in data folders whose name says it transforms data (clean, dedup, filter, split, "
-        "convert, normalise, augment, transforms) prepares the data: preprocessing, not data "
-        "loading (dataset formatters and loaders stay input data).",
+        "normalise, augment, transforms) prepares the data: preprocessing, not data loading "
+        "(dataset converters, formatters and loaders stay input data, as the labelling guide "
+        "says).",
         "data/clean_*.py, data/split_long_conversation.py, data/convert_alpaca.py",
-        substrings=("clean", "dedup", "filter", "split", "convert", "normaliz", "process",
-                    "merge", "tokeniz", "augment", "transform"),
+        substrings=("clean", "dedup", "filter", "split", "normaliz", "process", "merge",
+                    "tokeniz", "augment", "transform"),
+        within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
+        only_suffixes=CODE_SUFFIXES,
+    ),
+    _file(
+        "file.data_converters",
+        INPUT_DATA,
+        "Dataset converters and formatters in data folders (datasets/convert_treebank.py, "
+        "datasets/formatters.py) produce the training data set itself: input data, as the "
+        "labelling guide says (checked before convert_*.py checkpoint converters).",
+        "data/convert_*.py, datasets/formatters.py",
+        substrings=("convert", "format"),
         within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
         only_suffixes=CODE_SUFFIXES,
     ),
@@ -945,7 +974,7 @@ _FILE_RULES: tuple[Rule, ...] = (
                "video_transforms.py", "audio_transforms.py"),
         prefixes=("augment", "randaug", "autoaug", "mixup", "cutmix", "specaug"),
         suffixes=("_transforms.py", "_augment.py", "_augmentation.py", "_augmentations.py"),
-        dirs=("augmentation", "augmentations", "transforms", "augment"),
+        dirs=("augmentation", "augmentations", "transforms", "augment", "transformations"),
         only_suffixes=CODE_SUFFIXES,
         except_substrings=("test",),
     ),
@@ -1085,7 +1114,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         INPUT_DATA,
         "Datasets, data files and data-loading code used for training.",
         "data/, datasets/, dataset*.py, dataloader*.py, *.csv, *.jsonl, *.parquet",
-        prefixes=("dataset", "dataloader", "data_loader", "download_data", "prepare_data"),
+        prefixes=("dataset", "dataloader", "data_loader", "download_data", "prepare_data",
+                  "getdata", "get_data"),
         suffixes=(".csv", ".tsv", ".parquet", ".jsonl", ".arrow"),
         dirs=("data", "datasets", "dataset", "corpus", "dataloaders"),
         weak=True,
@@ -1244,7 +1274,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         "README.md, *.md, *.rst, docs/, examples/, example_*.py, demo*.py, web_demo.py, "
         "cli_demo.py, *.ipynb, CITATION.cff",
         names=("citation.cff", "readme", "authors", "changelog"),
-        prefixes=("readme", "example", "demo", "web_demo", "cli_demo", "gradio_demo"),
+        prefixes=("readme", "example", "demo", "web_demo", "cli_demo", "gradio_demo",
+                  "model_card"),
         suffixes=(".md", ".rst", ".mdx", ".ipynb"),
         dirs=_DOC_DIRS,
     ),
@@ -1308,7 +1339,7 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
         TRAINING_INFRASTRUCTURE,
         r"\btrain(ing|er|ed)?\b|\bfine-?tun\w*|\bpre-?train\w*|\bcheckpointing\b"
         r"|\bcheckpoints? (?:load|sav|upload|resum)\w*"
-        r"|\b(?:load|sav|upload)\w* (?:of )?checkpoints?\b",
+        r"|\b(?:load|sav|upload)\w* (?:of )?checkpoints?\b|\bearly[ -]stopping\b|\bcallbacks?\b",
         '"training", "fine-tuning", "trainer", "checkpoint loading", "upload of checkpoints"',
     ),
     _fallback(
@@ -1337,7 +1368,7 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
         "fallback.model",
         MODEL_STRUCTURE,
         r"\bweights?\b|\bcheckpoints?\b|\bmodel\b|\blayers?\b|\barchitecture\b|\battention\b"
-        r"|\bsafetensors\b|\bgguf\b|\bonnx\b|\bquantiz\w*",
+        r"|\bsafetensors\b|\bgguf\b|\bonnx\b|\bquantiz\w*|\bpooling\b|\bdiscriminators?\b",
         '"weights", "checkpoint", "model", "architecture"',
     ),
     _fallback(
