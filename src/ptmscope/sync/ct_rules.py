@@ -712,7 +712,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "is model structure, also outside model folders (\"add PointRend mask head\").",
         '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
         guard=Guard.WEAK_FILES,
-        unless=r"\bkernels?\b|\btriton\b|\bcuda\b|\blr\b|\blearning rate\b|\bdecay\b",
+        unless=r"\bkernels?\b|\btriton\b|\bcuda\b|\blr\b|\blearning rate\b|\bdecay\b"
+        r"|\bsentencepiece\b|\bbpe\b|\bwordpiece\b",
     ),
     _msg(
         "message.preprocessing_code",
@@ -744,7 +745,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.new_model",
         MODEL_STRUCTURE,
         r"^add\w*\b[^\n]{0,40}?\bmodels?\b"
-        r"|^(?:add(?:ed|s)?|support(?:s|ed)?|implement\w*|port\w*)\b[^\n]{0,30}?" + MODEL_NAMES
+        r"|^(?:[\w()-]{1,40}: ?)?(?:add(?:ed|s)?|support(?:s|ed)?|implement\w*|port\w*)\b"
+        r"[^\n]{0,30}?" + MODEL_NAMES
         # the name ends the subject: "add UniXcoder", "add bart code", "added mt5 support"
         + r"(?:[ \t]+(?:code|model|support|class|agent|implementation))?[ \t.]*(?:\(#\d+\))?"
         r"[ \t]*$",
@@ -1324,7 +1326,7 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
         EXTERNAL_DOCUMENTATION,
         r"\breadme\b|\bmodel ?card\b|\bdocs?\b|\bdocumentation\b|\bcitation\b|\busage\b"
         r"|\bexamples?\b|\btypos?\b|\bbase_model\b|\bpipeline[_ ]tag\b|\btags?\b|\bwidget\b"
-        r"|\bpaper\b|\bmetadata\b",
+        r"|\bpaper\b|\bmetadata\b|\b(?:web|gradio|streamlit|online|interactive) demos?\b",
         '"readme", "model card", "docs", "citation", "usage", "base_model"',
     ),
     _fallback(
