@@ -19,7 +19,7 @@ import sys
 import time
 from collections import Counter
 
-from ptmscope.sync.change_types import _path_rule, classify_commit
+from ptmscope.sync.change_types import _base_plan, _path_rule, classify_commit
 
 TARGET = 20_000
 
@@ -111,6 +111,7 @@ def main(argv: list[str]) -> int:
     for title, unique in (("realistic paths", False), ("all-unique paths (worst case)", True)):
         commits = generate(n, unique_paths=unique)
         _path_rule.cache_clear()
+        _base_plan.cache_clear()
         cpu, wall, labels = _time(commits)
         rate = n / cpu
         print(f"{title}: {n:,} commits in {cpu:.2f} s CPU = {rate:,.0f} commits/s "

@@ -378,9 +378,8 @@ def test_rule_cases(
     platform: str, message: str, files: list[str], kinds: list[str] | None, label: str,
     rule_id: str,
 ) -> None:
-    got = explain_commit(message, files, platform, change_kinds=kinds)
+    got = explain_commit(message, files, platform, change_kinds=kinds, learned=False)
     assert (got.label, got.rule_id) == (label, rule_id), got.reason
-    assert classify_commit(message, files, platform) == label or kinds is not None
     assert got.reason
 
 
@@ -388,7 +387,9 @@ def test_every_registered_rule_is_exercised_by_a_case() -> None:
     exercised = {case[6] for case in CASES}
     missing = {r.id for r in RULES} - exercised - {"combine.file_weights",
                                                     "combine.dependency_kind",
-                                                    "combine.packaging_metadata"}
+                                                    "combine.packaging_metadata",
+                                                    # tests/sync/test_ct_learned.py
+                                                    "learned.token_model"}
     assert not missing, f"rules without a test case: {sorted(missing)}"
 
 

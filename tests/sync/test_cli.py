@@ -91,6 +91,18 @@ def test_classify_json_matches_schema_and_explains(store_path: Path) -> None:
     assert upload["platform"] == "huggingface" and upload["rule_id"]
 
 
+def test_classify_rules_only_never_uses_the_token_model(store_path: Path) -> None:
+    both = json.loads(run("classify", "--db", str(store_path), "--json", "--limit", "0").stdout)
+    rules = json.loads(run("classify", "--db", str(store_path), "--json", "--limit", "0",
+                           "--rules-only").stdout)
+    assert len(both["commits"]) == len(rules["commits"])
+    assert all(r["rule_id"] != "learned.token_model" for r in rules["commits"])
+    # where the two differ, it is the token model that decided
+    for a, b in zip(both["commits"], rules["commits"], strict=True):
+        if a["label"] != b["label"]:
+            assert a["rule_id"] == "learned.token_model"
+
+
 def test_classify_one_repo_with_limit(store_path: Path) -> None:
     result = run("classify", "--db", str(store_path), "--repo", "acme/bert-old", "--json",
                  "--limit", "1")

@@ -69,7 +69,9 @@ def find_family(store: Store, text: str) -> FamilyRecord:
     return store.family(text)  # raises NotInStoreError with the listing hint
 
 
-def _classify_rows(store: Store, repo: str | None, limit: int) -> list[dict[str, Any]]:
+def _classify_rows(
+    store: Store, repo: str | None, limit: int, *, learned: bool = True
+) -> list[dict[str, Any]]:
     from ptmscope.store.sync_reads import read_repos
     from ptmscope.sync.change_types import explain_commit
 
@@ -81,7 +83,9 @@ def _classify_rows(store: Store, repo: str | None, limit: int) -> list[dict[str,
         for sha, at, message in data.commits:
             files = list(data.paths.get(sha, ()))
             kinds = list(data.kinds.get(sha, ()))
-            result = explain_commit(message, files, data.platform, change_kinds=kinds)
+            result = explain_commit(
+                message, files, data.platform, change_kinds=kinds, learned=learned
+            )
             evidence_list = [str(e) for e in result.evidence]
             out.append({
                 "repo_id": rid, "platform": data.platform, "sha": sha,
@@ -170,18 +174,27 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[
             int, typer.Option("--limit", min=0, help="At most this many commits (0: all).")
         ] = 100,
+        rules_only: Annotated[
+            bool,
+            typer.Option("--rules-only",
+                         help="Rules alone: never let the learned token model replace a guess."),
+        ] = False,
         json_out: JsonOpt = False,
     ) -> None:
         """Label stored commits with one of the 15 change types, with the evidence.
 
         Each commit gets a change type (external documentation, model structure, sharing,
         preprocessing...) from its touched files, message and platform, with the rule and the
-        files or words that decided it, or `unclassified` with the reason. Offline and
+        files or words that decided it, or `unclassified` with the reason. When the rules only
+        guess (a broad file name such as train.py, a fallback word), a small token model
+        trained on hand-labelled commits may replace the guess: its rule id is
+        `learned.token_model` and its evidence the tokens that weighed most. Offline and
         deterministic.
 
         Examples:
             ptmscope classify --repo google-bert/bert-base-uncased
             ptmscope classify --limit 0 --json > labels.json
+            ptmscope classify --rules-only
         """
         from rich.table import Table
 
@@ -189,7 +202,7 @@ def register(app: typer.Typer) -> None:
 
         store = open_store(db, read_only=True)
         try:
-            rows = _classify_rows(store, repo, limit)
+            rows = _classify_rows(store, repo, limit, learned=not rules_only)
         finally:
             store.close()
         if json_out:

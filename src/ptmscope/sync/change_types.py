@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from ptmscope.sync.ct_learned import OVERRIDE_MIN_PROBABILITY, commit_features, load_model
 from ptmscope.sync.ct_rules import (
     ADD_DEPENDENCY,
     ADD_WORDS,
@@ -120,12 +121,22 @@ _NON_SUBSTANTIVE = frozenset(
 )
 _PRECEDENCE_RANK = {label: i for i, label in enumerate(PRECEDENCE)}
 _WEIGHTS_RULE = "file.weights"
+_LEARNED_RULE = "learned.token_model"
 _DOC_PAGES_RULE = "file.doc_pages"
 _INCIDENTAL_PACKAGING = RULES_BY_ID["file.incidental_packaging"]
-#: The message rules with their vote and pattern unpacked once (the hot loop reads them).
-_MESSAGE_TABLE: tuple[tuple[Rule, str, re.Pattern[str]], ...] = tuple(
-    (rule, rule.vote, rule.pattern) for rule in MESSAGE_RULES if rule.pattern is not None
-)
+_MessageRow = tuple[Rule, str, re.Pattern[str], Guard]
+#: Per platform, the message rules that apply there, with vote, pattern and guard unpacked once
+#: (the hot loop reads them).
+_MESSAGE_TABLE: dict[str, tuple[_MessageRow, ...]] = {
+    platform: tuple(
+        (rule, rule.vote, rule.pattern, rule.guard)
+        for rule in MESSAGE_RULES
+        if rule.pattern is not None and platform in rule.platforms
+    )
+    for platform in PLATFORMS
+}
+#: Guards that do not depend on the rule's vote: evaluated once per commit.
+_PLAIN_GUARDS: tuple[Guard, ...] = tuple(g for g in Guard if g is not Guard.WEAK_FILES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +193,7 @@ def explain_commit(
     platform: str,
     *,
     change_kinds: Sequence[str] | None = None,
+    learned: bool = True,
 ) -> Classification:
     """Classify one commit and say which rule, files and words decided.
 
@@ -192,6 +204,8 @@ def explain_commit(
         change_kinds (`Sequence[str]`, *optional*): git name-status letters parallel to
             ``files`` (``A`` added, ``M`` modified, ``D`` deleted...); they let a removed
             requirements file be "remove dependency" and an added one "add dependency".
+        learned (`bool`, *optional*, defaults to True): let the token model (``ct_learned``)
+            replace a weak rule decision; False gives the rules' decision alone.
 
     Returns:
         A :class:`Classification`.
@@ -234,9 +248,42 @@ def explain_commit(
             # unixcoder.py): the page documents the code, so the message says what the code is.
             words = _fallback_stage(text, shown, first_line, paths)
             if words.label not in (UNCLASSIFIED, EXTERNAL_DOCUMENTATION):
-                return words
+                decided = words
+    else:
+        decided = _fallback_stage(text, shown, first_line, paths)
+    if learned and _is_weak(decided):
+        return _learned_stage(decided, original, files, plat)
+    return decided
+
+
+def _is_weak(decided: Classification) -> bool:
+    """A guess: a fallback word, no evidence at all, or a broad file rule (train.py, models/)."""
+    if decided.rule_id.startswith(("fallback.", "unclassified.")):
+        return True
+    rule = RULES_BY_ID.get(decided.rule_id)
+    return rule is not None and rule.weak
+
+
+def _learned_stage(
+    decided: Classification, message: str, files: Sequence[str], platform: str
+) -> Classification:
+    """Let the token model (``ct_learned``) replace a weak decision it is sure enough about."""
+    model = load_model()
+    if model is None:
         return decided
-    return _fallback_stage(text, shown, first_line, paths)
+    guess = model.predict(commit_features(message, files, platform))
+    if guess is None or guess.label == decided.label:
+        return decided
+    if guess.probability < OVERRIDE_MIN_PROBABILITY:
+        return decided
+    return Classification(
+        guess.label,
+        _LEARNED_RULE,
+        guess.evidence,
+        f"the rules only guessed {decided.label!r} ({decided.rule_id}); the token model trained "
+        f"on {model.training_commits:,} hand-labelled commits says {guess.label!r} "
+        f"(p={guess.probability:.2f}) from {', '.join(guess.evidence) or 'its tokens'}",
+    )
 
 
 # --- stages ------------------------------------------------------------------------------------
@@ -251,10 +298,16 @@ def _message_stage(
     """
     facts = _facts(paths)
     code_facts = facts if code_paths is None else _facts(code_paths)
-    for rule, vote, pattern in _MESSAGE_TABLE:
-        # The guard (O(1) on the facts) fails for most commits: check it before the pattern.
-        judged = code_facts if rule.guard is Guard.WEAK_FILES else facts
-        if platform not in rule.platforms or not _guard_ok(rule.guard, judged, vote):
+    # Guards fail for most rules and are cheaper than patterns: each plain guard is evaluated
+    # once per commit; weak_files depends on the rule's vote (see _guard_ok).
+    passing = {g: _guard_ok(g, facts, "") for g in _PLAIN_GUARDS}
+    weak_ok = code_facts.n_files > 0
+    strong = code_facts.strong_votes
+    for rule, vote, pattern, guard in _MESSAGE_TABLE[platform]:
+        if guard is Guard.WEAK_FILES:
+            if not (weak_ok and (not strong or (len(strong) == 1 and vote in strong))):
+                continue
+        elif not passing[guard]:
             continue
         found = pattern.search(text)
         if found is None:
@@ -467,11 +520,33 @@ def _path_rule(path: str, platform: str) -> Rule | None:
         norm = norm[2:]
     parts = norm.split("/")
     base, dirs = parts[-1], tuple(parts[:-1])
-    dot = base.rfind(".")
-    for rule in _candidate_rules(base[dot:] if dot >= 0 else "", platform):
-        if rule.matches_path(base, dirs):
+    for rule, by_base in _base_plan(base, platform):
+        if rule.within_dirs and rule.within_dirs.isdisjoint(dirs):
+            continue
+        if by_base or rule.matches_dirs(dirs):
             return rule
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _base_plan(base: str, platform: str) -> tuple[tuple[Rule, bool], ...]:
+    """The file rules, in order, that can match a path with this base name.
+
+    Each comes with whether the base name alone matches it; the rest can only match by folder.
+    Base names repeat across repositories (README.md, config.json, train.py) even when whole
+    paths never do, so this work is done once per base name.
+    """
+    dot = base.rfind(".")
+    plan: list[tuple[Rule, bool]] = []
+    for rule in _candidate_rules(base[dot:] if dot >= 0 else "", platform):
+        if not rule.base_allowed(base):
+            continue
+        by_base = rule.matches_base(base)
+        if by_base or rule.dirs or rule.dir_prefixes:
+            plan.append((rule, by_base))
+        if by_base and not rule.within_dirs:
+            break  # this rule matches whatever the folders: later rules are never reached
+    return tuple(plan)
 
 
 @lru_cache(maxsize=4096)

@@ -107,6 +107,7 @@ class Stage(StrEnum):
     FILE = "file"
     COMBINE = "combine"
     FALLBACK = "fallback"
+    LEARNED = "learned"
 
 
 class Guard(StrEnum):
@@ -210,21 +211,33 @@ class Rule:
 
     def matches_path(self, base: str, dirs: tuple[str, ...]) -> bool:
         """True when a lower-cased path (base name + directory segments) matches this rule."""
-        if self.only_suffixes and not base.endswith(self.only_suffixes):
+        if not self.base_allowed(base):
             return False
         if self.within_dirs and self.within_dirs.isdisjoint(dirs):
             return False
+        return self.matches_base(base) or self.matches_dirs(dirs)
+
+    def base_allowed(self, base: str) -> bool:
+        """The conditions on the base name every match needs (suffix, prefix, exclusions)."""
+        if self.only_suffixes and not base.endswith(self.only_suffixes):
+            return False
         if self.requires_prefixes and not base.startswith(self.requires_prefixes):
             return False
-        if self.except_substrings and any(s in base for s in self.except_substrings):
-            return False
+        return not (self.except_substrings and any(s in base for s in self.except_substrings))
+
+    def matches_base(self, base: str) -> bool:
+        """Whether the base name alone matches (name, prefix, suffix or substring)."""
         return (
             base in self.names
             or (bool(self.prefixes) and base.startswith(self.prefixes))
             or (bool(self.suffixes) and base.endswith(self.suffixes))
             or (bool(self.substrings) and any(s in base for s in self.substrings))
-            or not self.dirs.isdisjoint(dirs)
-            or (bool(self.dir_prefixes) and any(d.startswith(self.dir_prefixes) for d in dirs))
+        )
+
+    def matches_dirs(self, dirs: tuple[str, ...]) -> bool:
+        """Whether one of the folders matches (a folder name or folder prefix)."""
+        return not self.dirs.isdisjoint(dirs) or (
+            bool(self.dir_prefixes) and any(d.startswith(self.dir_prefixes) for d in dirs)
         )
 
 
@@ -1393,6 +1406,20 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
     ),
 )
 
+#: The learned stage (``ct_learned``): consulted only when the decision above is a guess.
+_LEARNED_RULES: tuple[Rule, ...] = (
+    Rule(
+        "learned.token_model",
+        Stage.LEARNED,
+        "When the rules only guess (a fallback word, no evidence, or a broad file rule such as "
+        "train.py or models/), a logistic regression over the commit's tokens, trained on the "
+        "project's hand-labelled commits, replaces the guess when it is at least 40% sure; the "
+        "tokens that weighed most are its evidence.",
+        "message words, file extensions, folder names, file-name words",
+        (*CHANGE_TYPES, UNCLASSIFIED),
+    ),
+)
+
 _UNCLASSIFIED_RULES: tuple[Rule, ...] = (
     Rule(
         "unclassified.no_evidence",
@@ -1411,6 +1438,7 @@ RULES: tuple[Rule, ...] = (
     *_COMBINE_RULES,
     *_FALLBACK_RULES,
     *_UNCLASSIFIED_RULES,
+    *_LEARNED_RULES,
 )
 
 MESSAGE_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.stage is Stage.MESSAGE)
