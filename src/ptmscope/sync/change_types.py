@@ -91,6 +91,7 @@ from ptmscope.sync.ct_rules import (
     UNPIN_WORDS,
     UPDATE_DEPENDENCY,
     UPDATE_WORDS,
+    VALIDATION_INFRASTRUCTURE,
     Guard,
     Rule,
 )
@@ -124,6 +125,7 @@ _WEIGHTS_RULE = "file.weights"
 _LEARNED_RULE = "learned.token_model"
 _DOC_PAGES_RULE = "file.doc_pages"
 _INCIDENTAL_PACKAGING = RULES_BY_ID["file.incidental_packaging"]
+_INCIDENTAL_TESTS = RULES_BY_ID["file.incidental_tests"]
 _MessageRow = tuple[Rule, str, re.Pattern[str], Guard]
 #: Per platform, the message rules that apply there, with vote, pattern and guard unpacked once
 #: (the hot loop reads them).
@@ -227,7 +229,7 @@ def explain_commit(
     # Evidence quotes the message as written when lower-casing kept offsets aligned.
     shown = original if len(original) == len(text) else text
     first_line = text.split("\n", 1)[0].strip()
-    paths = _demote_packaging(_paths(files, change_kinds, plat), text)
+    paths = _demote_tests(_demote_packaging(_paths(files, change_kinds, plat), text))
     named = False
     if not paths:
         paths = _named_file(first_line, plat)
@@ -488,6 +490,34 @@ def _has_unknown_code(paths: list[_Path]) -> bool:
 def _without_doc_pages(paths: list[_Path]) -> list[_Path]:
     """``paths`` without README and markdown pages (``file.doc_pages``)."""
     return [p for p in paths if p.rule is None or p.rule.id != _DOC_PAGES_RULE]
+
+
+def _is_test_path(path: str) -> bool:
+    """A unit-test file: test_*.py / *_test.py, or code in a tests/ or test/ folder."""
+    norm = path.replace("\\", "/").lower()
+    base = norm.rsplit("/", 1)[-1]
+    if not base.endswith(CODE_SUFFIXES):
+        return False
+    return (
+        base.startswith("test_") or base.rsplit(".", 1)[0].endswith("_test")
+        or "/tests/" in f"/{norm}" or "/test/" in f"/{norm}"
+    )
+
+
+def _demote_tests(paths: list[_Path]) -> list[_Path]:
+    """Make test files incidental when the commit also changes the code they test."""
+    tests = [i for i, p in enumerate(paths) if p.vote == VALIDATION_INFRASTRUCTURE
+             and _is_test_path(p.path)]
+    if not tests or len(tests) == len(paths):
+        return paths
+    chosen = set(tests)
+    if not any(p.path.lower().endswith(CODE_SUFFIXES) and p.vote != EXTERNAL_DOCUMENTATION
+               for i, p in enumerate(paths) if i not in chosen):
+        return paths  # tests next to docs or data only: the tests are the change
+    out = list(paths)
+    for i in tests:
+        out[i] = out[i]._replace(rule=_INCIDENTAL_TESTS)
+    return out
 
 
 def _demote_packaging(paths: list[_Path], text: str) -> list[_Path]:

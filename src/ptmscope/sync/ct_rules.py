@@ -246,6 +246,7 @@ class Rule:
 MODEL_NAMES = (
     r"[\w-]*(?:bert|gpt|t5|llama|bart|coder|former|fold|encoder|decoder|vit|clip|mamba|rwkv"
     r"|triever|phi-?\d|mistral|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus"
+    r"|zephyr|vicuna|hermes|embedder"
     r"|resnet|yolo\w*|dino\w*|diffusion|unet|vae|gan|rm|lm|net)\b"
 )
 
@@ -443,7 +444,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         SHARING,
         r"\b(links?|download(s|able)?|releas\w*|add(ed|s)?|upload(ed|s)?|publish\w*)\b[^\n]{0,40}"
         r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b"
-        r"|\b(?:add(?:ed|s|ing)?|releas\w*)\b[^\n]{0,40}\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|发布",
+        r"|\b(?:add(?:ed|s|ing)?|releas\w*)\b[^\n]{0,40}\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|发布"
+        r"|\b(?:checkpoint|download) links\b|\bmodel zoo\b",
         "On GitHub, a README-only commit adding or releasing checkpoints or models (download "
         "links) publishes artefacts: sharing.",
         '"Add BERT-Large checkpoint", "Adding small/mini/tiny models" touching only README.md',
@@ -519,7 +521,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
         unless=r"\blinks?\b|\bexamples?\b|\bdocs?\b|\breadme\b|\bcard\b|\bconfigs?\b"
         r"|\btests?\b|\beval\w*|\bbenchmark\w*|\bdemo\b|\bscripts?\b|\bdocstrings?\b|\bsav\w*"
-        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*",
+        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*",
     ),
     _msg(
         "message.sample_outputs",
@@ -583,7 +585,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.docstring",
         INTERNAL_DOCUMENTATION,
-        r"\bdocstrings?\b|\btype hints?\b|\bcode comments?\b|\binline comments?\b",
+        r"\bdocstrings?\b|\btype hints?\b|\bcode comments?\b|\binline comments?\b"
+        r"|^add\w* (?:some|more) (?:docs?|documentation) (?:to|for|in)\b",
         "Docstrings and code comments document the code for its developers.",
         '"add docstrings", "type hints"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
@@ -748,7 +751,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         INPUT_DATA,
         r"\bdata ?loaders?\b|\bdata ?loading\b|\bdata ?pipeline\b|\bdatasets?\b|\bcorpus\b"
         r"|\bload(?:s|ing)? (?:the |a )?(?:data|samples|shards)\b|\bwebdataset\b"
-        r"|\bstreaming (?:data\w*|shards)\b|\b(?:data|dataset|shards?) streaming\b",
+        r"|\bstreaming (?:data\w*|shards)\b|\b(?:data|dataset|shards?) streaming\b"
+        r"|\bdata(?:set)? conversion\b|\bconvert\w* (?:the )?(?:data|datasets?)\b",
         "Datasets and data loading named in the message are input data, even in train.py.",
         '"add data loader for webdataset shards", "support HF datasets streaming"',
         guard=Guard.WEAK_FILES,
@@ -758,10 +762,11 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.new_model",
         MODEL_STRUCTURE,
         r"^add\w*\b[^\n]{0,40}?\bmodels?\b"
-        r"|^(?:[\w()-]{1,40}: ?)?(?:add(?:ed|s)?|support(?:s|ed)?|implement\w*|port\w*)\b"
+        r"|^(?:[\w()-]{1,40}: ?|\[[^\]\n]{1,40}\] ?)?"
+        r"(?:add(?:ed|s)?(?: support for)?|support(?:s|ed)?|implement\w*|port\w*)\b"
         r"[^\n]{0,30}?" + MODEL_NAMES
         # the name ends the subject: "add UniXcoder", "add bart code", "added mt5 support"
-        + r"(?:[ \t]+(?:code|model|support|class|agent|implementation))?[ \t.]*(?:\(#\d+\))?"
+        + r"(?:[ \t]+(?:code|models?|support|class|agent|implementation))?[ \t.]*(?:\(#\d+\))?"
         r"[ \t]*$",
         "On GitHub, a message that adds a model (\"add multilingual xlm-r model\", \"add "
         "UniXcoder\", \"added mt5 and byt5 support\") over code files that no strong rule places "
@@ -770,7 +775,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         platforms=GH_ONLY,
         guard=Guard.WEAK_FILES,
         unless=r"\bmodel ?cards?\b|\bzoo\b|\bmodel (?:list|names?|docs?|ids?|paths?)\b"
-        r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*",
+        r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*|\boptions?\b",
     ),
     _msg(
         "message.push_to_hub_model",
@@ -790,6 +795,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|pre-commit)|unused imports?|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
+        r"|^(?:chore(?:\([^)\n]{0,40}\))?: ?)?(?:lint(?:ing)?|pre-commit|formatting)[ \t.]*$"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier))\b|^style(?:\([^)\n]{0,40}\))?!?:",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
@@ -815,7 +821,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
 
 # --- stage 2: file rules (first match labels a path; order matters) ---------------------------
 _DOC_DIRS = ("docs", "doc", "examples", "example", "notebooks", "tutorials", "tutorial", "demo",
-             "demos")
+             "demos", "releasenotes", "release_notes", "changelog.d")
 _DOC_IMAGE_DIRS = ("assets", "docs", "doc", "figures", "figs", "img", "imgs", "static", "media")
 _OUTPUT_DIRS = ("outputs", "output", "samples", "results", "generations", "predictions")
 
@@ -849,10 +855,10 @@ _FILE_RULES: tuple[Rule, ...] = (
             "security.md", ".readthedocs.yaml", "manifest.in", ".ds_store", "thumbs.db",
             "desktop.ini",
         ),
-        prefixes=("copying", "use_policy", "acceptable_use"),
+        prefixes=("copying", "use_policy", "acceptable_use", "dockerfile"),
         suffixes=(".pyc",),
         substrings=("license", "licence"),
-        dirs=(".github", ".circleci", ".gitlab", ".devcontainer"),
+        dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker"),
     ),
     _file(
         "file.developer_notes",
@@ -881,7 +887,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "task YAML, alpaca_eval/ model configs) exists to evaluate models: validation.",
         "lm_eval/**, alpaca_eval/**, opencompass/**",
         dirs=("lm_eval", "lm_evaluation_harness", "eval_harness", "opencompass", "evalplus",
-              "alpaca_eval", "bigcode_eval", "mteb"),
+              "alpaca_eval", "bigcode_eval", "mteb", "llm_judge"),
     ),
     _file(
         "file.dependency_manifest",
@@ -946,12 +952,13 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=(
             "tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm.",
             "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
+            "prepro", "sys_prompt", "system_prompt",
             "near_dedup", "feature_extract", "image_processing", "processing_", "conversation",
             "conv_template", "chat_template", "prompt_template",
         ),
         suffixes=(".spm", ".vocab", ".bpe", ".model", ".tiktoken"),
         substrings=("clean",),
-        dirs=("tokenizer", "tokenizers", "preprocess", "preprocessing"),
+        dirs=("tokenizer", "tokenizers", "preprocess", "preprocessing", "preprocessors"),
         # data/alpaca_cleaned.json is the cleaned data set (input data), not cleaning code
         except_substrings=("cleaned",),
     ),
@@ -1282,6 +1289,15 @@ _FILE_RULES: tuple[Rule, ...] = (
         weight=0.25,
     ),
     _file(
+        "file.incidental_tests",
+        VALIDATION_INFRASTRUCTURE,
+        "Test files committed next to the code they test (tokenizer.py with "
+        "tests/test_tokenizer.py) support that change: incidental (quarter vote), so the code "
+        "decides. Tests alone stay validation. Assigned by the engine, never by path.",
+        "tests/test_x.py next to x.py",
+        weight=0.25,
+    ),
+    _file(
         "file.documentation",
         EXTERNAL_DOCUMENTATION,
         "User documentation: README/model card, markdown and docs pages, examples and example "
@@ -1454,7 +1470,7 @@ UPDATE_WORDS = _p(
     r"\b(bump(ed|s)?|upgrade[sd]?|downgrade[sd]?|pin(ned|s)?|unpin(ned)?|relax(ed)?|versions?)\b"
     r"|\bfrom v?\d[\w.]* to v?\d|\bto v?\d+(\.\d+)+|[<>=]=?\s*\d"
 )
-ADD_WORDS = _p(r"\b(add(ed|s|ing)?|introduce[sd]?|require[sd]?|new dep\w*|install)\b")
+ADD_WORDS = _p(r"\b(add(ed|s|ing)?|introduce[sd]?|require[sd]?|new dep\w*|install|missing)\b")
 #: "Remove the version pin" relaxes a constraint: update, not remove (checked before REMOVE).
 UNPIN_WORDS = _p(r"\b(?:version )?pins?\b|\bversion constraints?\b|\bupper bounds?\b")
 GENERIC_UPDATE_WORDS = _p(r"\bupdat(e[sd]?|ing)\b")
