@@ -206,3 +206,29 @@ def test_a_config_including_a_fifo_fails_instead_of_hanging(
     monkeypatch.setattr(git_module, "OPEN_TIMEOUT_SECONDS", 1.0)
     with pytest.raises(CorruptRepositoryError, match="did not answer"):
         mine_git_repo(repo)
+
+
+def test_a_huge_commit_message_is_stored_cut_with_its_size(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", {"config.json": b"{}\n"})
+    (repo / "config.json").write_bytes(b'{"a": 1}\n')
+    _git(repo, "add", "-A")
+    message = tmp_path / "msg.txt"
+    body = "Update config\n\n" + ("x" * 99 + "\n") * 30_000  # 3 MB
+    message.write_text(body)
+    _git(repo, "commit", "-q", "-F", str(message))
+    snapshot = mine_git_repo(repo)
+    newest = snapshot.commits[-1]
+    assert newest.message.startswith("Update config\n\nxxx")
+    assert len(newest.message) < git_module.MAX_MESSAGE_BYTES + 100
+    mark = newest.message.rsplit("[message truncated by ptmscope: ", 1)[1]
+    assert abs(int(mark.removesuffix(" bytes]").replace(",", "")) - len(body)) < 10
+    # the files of that commit are still parsed after the long message
+    assert [f.path for f in snapshot.commit_files if f.sha == newest.sha] == ["config.json"]
+
+
+def test_nul_tokens_split_the_same_whatever_the_chunking() -> None:
+    stream = b"a\x00bb\x00\x00" + b"c" * 10 + b"\x00tail"
+    expected = stream.split(b"\x00")
+    for size in (1, 2, 3, 7, 64):
+        chunks = [stream[i:i + size] for i in range(0, len(stream), size)]
+        assert list(git_module._iter_tokens(iter(chunks))) == expected

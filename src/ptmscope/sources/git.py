@@ -44,6 +44,11 @@ from ptmscope.sources.gitcmd import first_line, git_command, git_config_values, 
 from ptmscope.sources.lfs import parse_lfs_pointer
 
 _CHUNK = 1 << 20
+#: A stored commit message keeps at most this many bytes (the subject and a long body fit; a
+#: hostile 30 MB message would otherwise be copied several times while it is decoded). A cut
+#: message ends with :data:`TRUNCATION_MARK` and the original size.
+MAX_MESSAGE_BYTES = 64 * 1024
+TRUNCATION_MARK = "\n[message truncated by ptmscope: {size:,} bytes]"
 _EMPTY_BLOB = re.compile(rb"^0+$")
 #: LFS pointers are ~130 bytes; the spec caps them at 1024.
 _POINTER_MAX = 1024
@@ -117,8 +122,16 @@ def _parse_header(rid: RepoId, block: bytes) -> CommitRecord:
             c_name, c_mail, c_when = _parse_person(value)
         elif key in (b"gpgsig", b"gpgsig-sha256"):
             signed = True
+    cut = len(message) > MAX_MESSAGE_BYTES
+    if cut:
+        # raw format indents every message line by 4 bytes: report the message's own size
+        size = len(message) - 4 * (message.count(b"\n") + 1)
+        message = message[:MAX_MESSAGE_BYTES]
     lines = message.split(b"\n")
     text = b"\n".join(line[4:] if line.startswith(b"    ") else line for line in lines)
+    decoded = _decode(text.strip(b"\n"))
+    if cut:
+        decoded += TRUNCATION_MARK.format(size=size)
     return CommitRecord(
         repo_id=rid,
         sha=CommitSha(sha.decode("ascii", "replace")),
@@ -128,22 +141,30 @@ def _parse_header(rid: RepoId, block: bytes) -> CommitRecord:
         committer_name=c_name,
         committer_email=c_mail,
         committed_at=c_when,
-        message=_decode(text.strip(b"\n")),
+        message=decoded,
         parents=tuple(parents),
         signed=signed,
     )
 
 
 def _iter_tokens(stream: Iterator[bytes]) -> Iterator[bytes]:
-    """Split a byte stream on NUL, chunk by chunk (bounded memory)."""
-    buffer = b""
+    """Split a byte stream on NUL, chunk by chunk (bounded memory).
+
+    A token longer than a chunk (a huge commit message) grows in a bytearray, appended in
+    place, instead of being copied whole at every chunk.
+    """
+    pending = bytearray()
     for chunk in stream:
-        buffer += chunk
-        parts = buffer.split(b"\x00")
-        buffer = parts.pop()
-        yield from parts
-    if buffer:
-        yield buffer
+        if b"\x00" not in chunk:
+            pending += chunk
+            continue
+        parts = chunk.split(b"\x00")
+        pending += parts[0]
+        yield bytes(pending)
+        yield from parts[1:-1]
+        pending = bytearray(parts[-1])
+    if pending:
+        yield bytes(pending)
 
 
 def _read_chunks(proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
