@@ -7,7 +7,8 @@ they do across real repositories but not more. Times ``classify_commit`` over al
 prints commits/s (from this process's CPU time, which other load on a shared machine disturbs
 less than wall time; wall time is printed too) and the ratio to the 20,000 commits/s target of
 issue 3. A second pass uses
-all-unique paths (no path cache hits) as a worst case.
+all-unique paths (no path cache hits; both path caches cleared first) as a worst case: base
+names such as README.md still repeat, as they do across real repositories.
 
 Run: ``.venv/bin/python bench/classify.py [N]``. Timings on a shared 2-core machine are noisy.
 """
