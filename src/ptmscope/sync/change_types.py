@@ -386,9 +386,17 @@ def _housekeeping_upload(counted: list[_Path]) -> list[_Path]:
 
 def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | None:
     weights: dict[str, float] = {}
+    # README pages next to code document that code: a quarter vote each (the code decides)
+    with_code = any(
+        p.path.lower().endswith(CODE_SUFFIXES) and p.vote != EXTERNAL_DOCUMENTATION
+        for p in paths
+    )
     for p in paths:
         if p.rule is not None:
-            weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + p.rule.weight
+            weight = p.rule.weight
+            if with_code and p.rule.id == _DOC_PAGES_RULE:
+                weight = min(weight, 0.25)
+            weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + weight
     if not weights:
         return None
     if (

@@ -396,6 +396,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
         r"|chore\(release\))"
         r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump|update version to \d"
+        r"|^(?:up|update[sd]?|bump(?:ed)?|increase[sd]?) (?:the )?version[ \t.]*$"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
         r"|prepare (?:for )?release)\b",
         "Releasing a version (tag commit, version bump of the project itself, conventional "
@@ -521,7 +522,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
         unless=r"\blinks?\b|\bexamples?\b|\bdocs?\b|\breadme\b|\bcard\b|\bconfigs?\b"
         r"|\btests?\b|\beval\w*|\bbenchmark\w*|\bdemo\b|\bscripts?\b|\bdocstrings?\b|\bsav\w*"
-        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*",
+        r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*"
+        r"|\bpreprocess\w*|\btokeni[sz]\w*",
     ),
     _msg(
         "message.sample_outputs",
@@ -668,7 +670,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # flat alternation of "\b..." branches (bench/classify.py)
         r"\b(?:faster\b|speed(?:s|ing)?[ -]?up\b|speed-?ups?\b|vectori[sz]e[sd]?\b|offload\w*"
         r"|for speed\b|memory\b|latency\b|throughput\b|fused\b"
-        r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cache\b"
+        r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cach\w*"
+        r"|cached (?:generation|inference|decoding)\b"
         r"|gradient[ _-]?checkpointing\b|vram\b|out of memory\b|oom\b|torch\.compile\b"
         r"|optimi[sz]e[sd]? (?:for )?(?:speed|performance|memory|inference)\b"
         r"|(?:gpu|metal|vulkan|cuda|rocm|mps) (?:support|acceleration|backend|offloading)\b"
@@ -719,7 +722,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.architecture",
         MODEL_STRUCTURE,
-        r"^(?:add|implement|introduc|support|new|replac|switch|use|port)\w*\b[^\n]{0,50}?"
+        r"^(?:[\w()-]{1,40}: ?)?(?:add|implement|introduc|support|new|replac|switch|use|port)\w*\b"
+        r"[^\n]{0,50}?"
         r"\b(?:encoder|decoder|heads?|backbone|neck|layers?|blocks?|attention|architecture"
         r"|mixture[- ]of[- ]experts|moe|embeddings?|positional (?:encoding|embedding)s?|rope"
         r"|alibi|rmsnorm|layernorm|activation|swiglu|gelu|convolution|conv|generators?"
@@ -821,7 +825,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
 
 # --- stage 2: file rules (first match labels a path; order matters) ---------------------------
 _DOC_DIRS = ("docs", "doc", "examples", "example", "notebooks", "tutorials", "tutorial", "demo",
-             "demos", "releasenotes", "release_notes", "changelog.d")
+             "demos", "basic_demo", "releasenotes", "release_notes", "changelog.d")
 _DOC_IMAGE_DIRS = ("assets", "docs", "doc", "figures", "figs", "img", "imgs", "static", "media")
 _OUTPUT_DIRS = ("outputs", "output", "samples", "results", "generations", "predictions")
 
@@ -855,7 +859,7 @@ _FILE_RULES: tuple[Rule, ...] = (
             "security.md", ".readthedocs.yaml", "manifest.in", ".ds_store", "thumbs.db",
             "desktop.ini",
         ),
-        prefixes=("copying", "use_policy", "acceptable_use", "dockerfile"),
+        prefixes=("copying", "use_policy", "acceptable_use", "dockerfile", "contributors"),
         suffixes=(".pyc",),
         substrings=("license", "licence"),
         dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker"),
@@ -900,7 +904,8 @@ _FILE_RULES: tuple[Rule, ...] = (
             "pipfile.lock", "poetry.lock", "conda.yaml", "conda.yml", "constraints.txt",
             "uv.lock", "requirements.in",
         ),
-        prefixes=("requirements",),
+        prefixes=("requirement", "conda_", "conda-", "environment_", "environment-"),
+        suffixes=("_env.yml", "_env.yaml", "-env.yml", "-env.yaml"),
         dirs=("requirements",),
     ),
     _file(
@@ -952,7 +957,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=(
             "tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm.",
             "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
-            "prepro", "sys_prompt", "system_prompt",
+            "prepro", "sys_prompt", "system_prompt", "spm_",
             "near_dedup", "feature_extract", "image_processing", "processing_", "conversation",
             "conv_template", "chat_template", "prompt_template",
         ),
@@ -1171,7 +1176,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Configuration files kept in config folders hold hyper-parameters, even when named "
         "after training (configs/train_config.yaml, nanoGPT-style config/train_gpt2.py).",
         "configs/*.yaml, conf/*.json, config/*.py",
-        dirs=("configs", "config", "conf", "hparams"),
+        dirs=("configs", "config", "conf", "hparams", "train_configs", "training_configs"),
         only_suffixes=(".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".py"),
         weak=True,
     ),
@@ -1180,14 +1185,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         TRAINING_INFRASTRUCTURE,
         "Training, fine-tuning and launch scripts and the trainer package.",
         "train*.py, trainer/, finetune*.py, pretrain*.py, launch scripts",
-        prefixes=("train", "finetun", "fine_tun", "pretrain", "launch", "sft", "dpo", "ppo"),
+        prefixes=("train", "finetun", "fine_tun", "pretrain", "launch", "sft", "dpo", "ppo",
+                  "run_"),
         substrings=("_trainer", "slurm"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "optim", "optimizers"),
         # YAML/JSON in train/ folders are hyper-parameter files (file.yaml_config), and
         # pretrained.py loads published weights: neither is training code.
         only_suffixes=CODE_SUFFIXES,
-        except_substrings=("pretrained", "network"),
+        except_substrings=("pretrained", "network", "eval", "test", "infer", "demo", "serv",
+                           "bench", "predict", "generat", "sample"),
         weak=True,
     ),
     _file(
@@ -1307,6 +1314,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         names=("citation.cff", "readme", "authors", "changelog"),
         prefixes=("readme", "example", "demo", "web_demo", "cli_demo", "gradio_demo",
                   "model_card"),
+        substrings=("_demo.",),
         suffixes=(".md", ".rst", ".mdx", ".ipynb"),
         dirs=_DOC_DIRS,
     ),
