@@ -16,14 +16,18 @@ stages:
    config.json") is read as if that file was touched.
 3. **fallback words** in the message when no path matched a file rule.
 4. else ``unclassified`` with the reason (the study dropped such commits; we keep them visible).
+5. **learned stage** (``ct_learned``): when stages 2-4 only guessed (a broad ``weak`` file
+   rule such as train.py or models/, a fallback word, or no evidence), a logistic regression
+   over the commit's tokens, trained on the project's hand-labelled commits, replaces the guess
+   when it is at least 40% sure (rule id ``learned.token_model``; its evidence is the tokens
+   that weighed most). ``explain_commit(..., learned=False)`` gives the rules alone.
 
 Decisions taken where the taxonomy is silent (documented, applied consistently):
 
 * A Hub bulk upload ("Upload folder using huggingface_hub", "Upload 3 files") is **sharing**,
   unless every file it touched is of one single kind: then that kind wins (a folder of only
   weight shards is model structure; only sample images is output data).
-* Platform matters: comment/typo messages touching only code are internal documentation on
-  GitHub; images are output data on the Hub but documentation figures on GitHub (outside
+* Platform matters: images are output data on the Hub but documentation figures on GitHub (outside
   output folders); Trainer pushes and push_to_hub model-class messages exist only on the Hub.
 * Bot version bumps (Dependabot, Renovate, pre-commit.ci, Docker base images) are **update
   dependency** even when the bumped thing is a CI action or a hook (``message.dependency_bump``).
@@ -32,7 +36,11 @@ Decisions taken where the taxonomy is silent (documented, applied consistently):
 * Formatting/lint clean-ups of code, and a bare "wip"/"update"/"fix" over files of several
   kinds, fit no type: **unclassified** (``message.code_style``, ``message.uninformative``).
 * A release named after a model ("Release Llama 2", sizes like "7B" are not versions) is
-  sharing unless the commit adds the weight files themselves (``message.release_named``).
+  sharing unless the commit adds the weight files or new modeling code
+  (``message.release_named``).
+* Files that ride along with the change are incidental (a quarter vote): ``.gitattributes``,
+  a setup.py version bump next to code, tests next to the code they test, README pages next
+  to code.
 
 * An explicit message beats weak file evidence. Source code matched only by a broad name or
   folder rule (train*.py, models/, data/ code: rules marked ``weak``) is a guess; a message
@@ -44,9 +52,8 @@ Decisions taken where the taxonomy is silent (documented, applied consistently):
 * A Hub bulk upload that publishes no model artefact (only docs, code, a licence or a
   requirements file) is about its licence (project metadata) or its requirements (dependency).
 
-These were added after an independent labeller's set (``tests/data/commits_independent.jsonl``,
-phase 1: 0.902 Hugging Face / 0.750 GitHub before any tuning) showed the categories missing;
-the last two after a second blind set (``commits_blind2.jsonl``: 0.888 / 0.823 before) did.
+These conventions are written down for labellers in ``docs/labelling-guide.md``; the blind
+sets in ``tests/data`` and ``bench/eval_classifier.py`` measure how well the rules follow them.
 
 Hostile input: messages are cut to :data:`MAX_MESSAGE_CHARS`, file lists to :data:`MAX_FILES`,
 paths to :data:`MAX_PATH_CHARS`; all patterns are precompiled and free of nested quantifiers.
@@ -176,7 +183,8 @@ def classify_commit(message: str, files: list[str], platform: str) -> str:
         platform (`str`): ``"github"`` or ``"huggingface"``.
 
     Returns:
-        The label; see :func:`explain_commit` for the evidence behind it.
+        The label (rules plus the learned stage); see :func:`explain_commit` for the evidence
+        behind it.
 
     Raises:
         ValueError: for any other platform.
