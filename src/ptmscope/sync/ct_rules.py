@@ -413,6 +413,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "model structure).",
         '"Release Llama 2", "Release code and 7B model", "SDXL-Turbo release"',
         guard=Guard.NO_MODEL,
+        unless=r"\b(?:training|evaluation|eval|data) (?:scripts?|code)\b",
     ),
     _msg(
         "message.dependency_bump",
@@ -446,7 +447,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(links?|download(s|able)?|releas\w*|add(ed|s)?|upload(ed|s)?|publish\w*)\b[^\n]{0,40}"
         r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b"
         r"|\b(?:add(?:ed|s|ing)?|releas\w*)\b[^\n]{0,40}\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|发布"
-        r"|\b(?:checkpoint|download) links\b|\bmodel zoo\b",
+        r"|\b(?:checkpoint|download|weights?) links?\b|\bmodel zoo\b|\bmodel list\b",
         "On GitHub, a README-only commit adding or releasing checkpoints or models (download "
         "links) publishes artefacts: sharing.",
         '"Add BERT-Large checkpoint", "Adding small/mini/tiny models" touching only README.md',
@@ -648,7 +649,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"lower learning rate", "set weight decay 0.1", "Update hyperparameters", "increase '
         'batch size to 64"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bsupport\w*",
     ),
     _msg(
         "message.distributed_training",
@@ -683,6 +684,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"speed up inference", "reduce memory usage", "reduce VRAM", "use fused kernel", '
         '"flash_attention_2", "gradient checkpointing", "perf: cache masks"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
+        unless=r"^add\w* (?:unit )?tests?\b",
     ),
     _msg(
         "message.precision_performance",
@@ -693,7 +695,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "config.json a torch_dtype value stays parameter tuning (guard WEAK_FILES).",
         '"bf16 autocast", "enable mixed precision", "use fp16 for inference"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b|^fix",
     ),
     _msg(
         "message.training_code",
@@ -733,7 +735,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
         guard=Guard.WEAK_FILES,
         unless=r"\bkernels?\b|\btriton\b|\bcuda\b|\blr\b|\blearning rate\b|\bdecay\b"
-        r"|\bsentencepiece\b|\bbpe\b|\bwordpiece\b",
+        r"|\bsentencepiece\b|\bbpe\b|\bwordpiece\b|\bscripts?\b",
     ),
     _msg(
         "message.preprocessing_code",
@@ -742,7 +744,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
         r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
-        r"|\bfeaturi[sz]\w*"
+        r"|\bfeaturi[sz]\w*|\bdecontaminat\w*"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -809,7 +811,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.uninformative",
         UNCLASSIFIED,
-        r"\A\s*(wip|update[sd]?|updates|fix(es|ed)?|minor( (fix(es)?|changes|updates|edits))?|misc"
+        r"\A\s*(wip|test|update[sd]?|updates|fix(es|ed)?|misc"
+        r"|minor( (fix(es)?|changes|updates|edits))?"
         r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)"
         r"|\A\s*internal change\b"
         r"|\A\s*merge (?:pull request|branch|remote-tracking branch)\b[^\n]{0,200}"
@@ -847,6 +850,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         dir_prefixes=("checkpoint-", "global_step"),
     ),
     _file(
+        "file.developer_notes",
+        INTERNAL_DOCUMENTATION,
+        "Contributor guides and developer notes (NOTES.md, TODO.md) are documentation for the "
+        "project's developers.",
+        "CONTRIBUTING.md, DEVELOPMENT.md, NOTES.md, TODO.md",
+        names=("notes.md", "todo.md", "dev_notes.md", "chronicles.md"),
+        prefixes=("contributing", "development.md", "hacking", "dev_notes", "developer_notes",
+                  "dev-notes", "developers.md", "developing"),
+    ),
+    _file(
         "file.project_metadata",
         PROJECT_METADATA,
         "Licence, ignore files, CI, repository tooling and stray OS/bytecode files (adding or "
@@ -862,17 +875,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=("copying", "use_policy", "acceptable_use", "dockerfile", "contributors"),
         suffixes=(".pyc",),
         substrings=("license", "licence"),
-        dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker"),
-    ),
-    _file(
-        "file.developer_notes",
-        INTERNAL_DOCUMENTATION,
-        "Contributor guides and developer notes (NOTES.md, TODO.md) are documentation for the "
-        "project's developers.",
-        "CONTRIBUTING.md, DEVELOPMENT.md, NOTES.md, TODO.md",
-        names=("notes.md", "todo.md", "dev_notes.md", "chronicles.md"),
-        prefixes=("contributing", "development.md", "hacking", "dev_notes", "developer_notes",
-                  "dev-notes", "developers.md", "developing"),
+        dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker", ".azure-pipelines"),
     ),
     _file(
         "file.doc_pages",
@@ -957,7 +960,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=(
             "tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm.",
             "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
-            "prepro", "sys_prompt", "system_prompt", "spm_",
+            "prepro", "sys_prompt", "system_prompt", "spm_", "decontam",
             "near_dedup", "feature_extract", "image_processing", "processing_", "conversation",
             "conv_template", "chat_template", "prompt_template",
         ),
@@ -1007,8 +1010,10 @@ _FILE_RULES: tuple[Rule, ...] = (
     ),
     _file(
         "file.distributed_config",
-        TRAINING_INFRASTRUCTURE,
-        "DeepSpeed/FSDP/accelerate launch configs set up (distributed) training.",
+        PARAMETER_TUNING,
+        "DeepSpeed/FSDP/accelerate config files hold configuration values (ZeRO stage, offload, "
+        "bucket sizes): parameter tuning, like other config files (labelling guide); code that "
+        "sets distributed training up stays training infrastructure.",
         "ds_config.json, deepspeed*.json, accelerate_config.yaml, fsdp*.yaml",
         prefixes=("ds_", "deepspeed", "accelerate_config", "fsdp", "zero_"),
         only_suffixes=(".json", ".yaml", ".yml"),
@@ -1125,6 +1130,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         substrings=("lm_eval", "harness"),
         dirs=("eval", "evals", "evaluation", "benchmark", "benchmarks", "tests", "test",
               "metrics"),
+        # notebooks are documentation; prediction files are outputs (file.outputs)
+        except_substrings=(".ipynb", "prediction"),
         weak=True,
     ),
     _file(
@@ -1185,8 +1192,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         TRAINING_INFRASTRUCTURE,
         "Training, fine-tuning and launch scripts and the trainer package.",
         "train*.py, trainer/, finetune*.py, pretrain*.py, launch scripts",
-        prefixes=("train", "finetun", "fine_tun", "pretrain", "launch", "sft", "dpo", "ppo",
-                  "run_"),
+        prefixes=("train", "finetun", "fine_tun", "fine-tun", "pretrain", "launch", "sft", "dpo",
+                  "ppo", "run_"),
         substrings=("_trainer", "slurm"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "optim", "optimizers"),
@@ -1490,7 +1497,7 @@ PACKAGING_MANIFESTS: frozenset[str] = frozenset({"setup.py", "setup.cfg", "pypro
 #: version constraints, or a well-known package named in the message.
 DEPENDENCY_EVIDENCE = _p(
     r"\bdependenc\w*|\bdeps\b|\brequire(ments?|s|d)?\b|\binstall_requires\b|\bextras?\b"
-    r"|\bto setup(?:\.py|\.cfg)?\s*$"
+    r"|\bto setup(?:\.py|\.cfg)?\s*$|\bfrom (?:setup\.(?:py|cfg)|pyproject\.toml)\b"
     r"|\boptional\b|\b(torch|pytorch|transformers|numpy|scipy|einops|accelerate|sentencepiece"
     r"|tiktoken|tokenizers|safetensors|datasets|peft|bitsandbytes|deepspeed|flash[-_]attn"
     r"|xformers|triton|vllm|protobuf|pandas|tqdm|wandb|tensorboard|jax|flax|tensorflow|onnx\w*"
