@@ -670,7 +670,10 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # one "\b(?:...)" and one "^(?:...)" group: re scans these several times faster than a
         # flat alternation of "\b..." branches (bench/classify.py)
         r"\b(?:faster\b|speed(?:s|ing)?[ -]?up\b|speed-?ups?\b|vectori[sz]e[sd]?\b|offload\w*"
-        r"|for speed\b|memory\b|latency\b|throughput\b|fused\b"
+        r"|for speed\b|memory(?: usage| footprint| consumption|[ -]efficien\w*| saving\w*"
+        r"| requirements?| use| leak\w*)\b|latency\b|throughput\b|fused\b"
+        r"|(?:reduc\w*|lower\w*|sav\w*|less|low|decreas\w*|cut\w*|fit\w*|minimi[sz]\w*) "
+        r"(?:the |gpu |peak |cpu |host )?memory\b"
         r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cach\w*"
         r"|cached (?:generation|inference|decoding)\b"
         r"|gradient[ _-]?checkpointing\b|vram\b|out of memory\b|oom\b|torch\.compile\b"
@@ -811,7 +814,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.uninformative",
         UNCLASSIFIED,
-        r"\A\s*(wip|test|update[sd]?|updates|fix(es|ed)?|misc"
+        r"\A\s*(wip|test|update[sd]?|updates|fix(es|ed)?|misc|fix(?:ed)? (?:a |the )?bugs?"
+        r"|(?:update|upload|add)[sd]? files|(?:del|delete|remove)[sd]? (?:useless|unused|old"
+        r"|unnecessary|redundant) files"
         r"|minor( (fix(es)?|changes|updates|edits))?"
         r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)"
         r"|\A\s*internal change\b"
@@ -872,7 +877,8 @@ _FILE_RULES: tuple[Rule, ...] = (
             "security.md", ".readthedocs.yaml", "manifest.in", ".ds_store", "thumbs.db",
             "desktop.ini",
         ),
-        prefixes=("copying", "use_policy", "acceptable_use", "dockerfile", "contributors"),
+        prefixes=("copying", "use_policy", "acceptable_use", "dockerfile", "contributors",
+                  "docker-compose"),
         suffixes=(".pyc",),
         substrings=("license", "licence"),
         dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker", ".azure-pipelines"),
@@ -1080,15 +1086,17 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.training_components",
         TRAINING_INFRASTRUCTURE,
-        "Losses, learning-rate schedulers, callbacks and optimizers outside model folders are "
-        "parts of the training loop.",
-        "losses/, loss.py, *_loss.py, scheduler/, lr_scheduler.py, callbacks/, optimizer.py",
+        "Losses, learning-rate schedulers, callbacks, optimizers and checkpoint saving/loading "
+        "code outside model folders are parts of the training loop.",
+        "losses/, loss.py, *_loss.py, scheduler/, lr_scheduler.py, callbacks/, optimizer.py, "
+        "checkpoint.py, checkpointing/",
         names=("loss.py", "losses.py", "scheduler.py", "schedulers.py", "lr_scheduler.py",
                "callbacks.py", "callback.py", "optimizer.py", "optimizers.py", "optim.py"),
-        prefixes=("loss_", "lr_sched", "callback"),
+        prefixes=("loss_", "lr_sched", "callback", "checkpoint", "model_checkpoint", "ckpt"),
         suffixes=("_loss.py", "_losses.py", "_scheduler.py", "_callback.py", "_callbacks.py",
                   "_optimizer.py"),
-        dirs=("losses", "loss", "scheduler", "schedulers", "lr_scheduler", "callbacks"),
+        dirs=("losses", "loss", "scheduler", "schedulers", "lr_scheduler", "callbacks",
+              "checkpoint", "checkpointing"),
         only_suffixes=CODE_SUFFIXES,
         weak=True,
     ),
