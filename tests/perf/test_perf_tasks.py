@@ -114,6 +114,49 @@ def test_question_answering_exact_match_is_known(
     assert f1.status is Status.DISCREPANT
 
 
+def test_question_answering_reads_long_contexts_in_overlapping_windows(
+    tiny_factory: Callable[..., Path], tmp_path: Path
+) -> None:
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from ptmscope.perf.datasets_io import load_split
+    from ptmscope.perf.tasks import question_answering as qa
+
+    folder = tiny_factory("ForQuestionAnswering", seed=8)
+    tok = transformers.AutoTokenizer.from_pretrained(folder)
+    model = transformers.AutoModelForQuestionAnswering.from_pretrained(folder).eval()
+    window = min(qa.WINDOW_TOKENS, tok.model_max_length)  # 128 for the tiny model
+    stride = min(qa.STRIDE_TOKENS, window // 4)
+    questions = sentences(12, seed=41, low=2, high=4)
+    contexts = [" ".join(sentences(30, seed=50 + i, low=8, high=12)) for i in range(12)]
+    expected, beyond_first_window = [], 0
+    with torch.no_grad():
+        for q, c in zip(questions, contexts, strict=True):
+            enc = tok(q, c, truncation="only_second", max_length=window, stride=stride,
+                      return_overflowing_tokens=True, return_offsets_mapping=True)
+            best = (-float("inf"), "", 0)
+            for f in range(len(enc["input_ids"])):
+                ids = {k: torch.tensor([enc[k][f]]) for k in ("input_ids", "attention_mask",
+                                                              "token_type_ids")}
+                out = model(**ids)
+                start, end = out.start_logits[0].tolist(), out.end_logits[0].tolist()
+                ctx = [i for i, s in enumerate(enc.sequence_ids(f)) if s == 1]
+                score, i, j = max((start[i] + end[j], i, j) for i in ctx for j in ctx
+                                  if i <= j < i + qa.MAX_ANSWER_TOKENS)
+                if score > best[0]:
+                    offsets = enc["offset_mapping"][f]
+                    best = (score, c[offsets[i][0]:offsets[j][1]], f)
+            expected.append(best[1])
+            beyond_first_window += best[2] > 0
+    assert beyond_first_window > 0  # some best spans lie past the first window
+    data = _write_jsonl(tmp_path / "long.jsonl", [
+        {"question": q, "context": c, "answers": {"text": [a]}}
+        for q, c, a in zip(questions, contexts, expected, strict=True)])
+    result_ = qa.run(folder, load_split(data))
+    assert list(result_.outputs.scores["exact_match"]) == [100.0] * len(questions)
+    assert any("overlapping windows" in note for note in result_.notes)
+
+
 def test_fill_mask_top1_accuracy_is_known(tiny_factory: Callable[..., Path],
                                           tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")

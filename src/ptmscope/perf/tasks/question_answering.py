@@ -2,8 +2,9 @@
 
 Input: ``question``, ``context`` and ``answers`` (SQuAD's ``{"text": [...], ...}`` or a plain
 string / list of strings). The predicted answer is the best-scoring span of the context
-(start <= end, at most ``MAX_ANSWER_TOKENS`` tokens). Contexts longer than the model's input
-are truncated (no document stride); the number truncated is given in a note.
+(start <= end, at most ``MAX_ANSWER_TOKENS`` tokens). A context longer than the model's input
+is read in overlapping windows (document stride, as SQuAD evaluation scripts do) and the best
+span over all its windows is the answer; the number of such contexts is given in a note.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from ptmscope.progress import Progress
 TASK_ID = "question-answering"
 AUTO_CLASS = "AutoModelForQuestionAnswering"
 MAX_ANSWER_TOKENS = 30
+#: Longest window fed to the model (SQuAD's usual setting), and the overlap between windows.
+WINDOW_TOKENS = 384
+STRIDE_TOKENS = 128
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = set(string.punctuation)
 
@@ -80,8 +84,10 @@ def score_answer(prediction: str, golds: Sequence[str]) -> tuple[float, float]:
     return 100.0 * exact, 100.0 * f1
 
 
-def _best_span(start: np.ndarray, end: np.ndarray, allowed: np.ndarray) -> tuple[int, int]:
-    """Best (start, end) token pair among context tokens, end >= start, bounded length."""
+def _best_span(
+    start: np.ndarray, end: np.ndarray, allowed: np.ndarray
+) -> tuple[int, int, float]:
+    """Best (start, end, score) token pair among context tokens, end >= start, bounded length."""
     start = np.where(allowed, start, -np.inf)
     end = np.where(allowed, end, -np.inf)
     scores = start[:, None] + end[None, :]
@@ -90,7 +96,7 @@ def _best_span(start: np.ndarray, end: np.ndarray, allowed: np.ndarray) -> tuple
                                                            k=MAX_ANSWER_TOKENS)
     scores = np.where(band, scores, -np.inf)
     flat = int(np.argmax(scores))
-    return flat // n, flat % n
+    return flat // n, flat % n, float(scores.flat[flat])
 
 
 def run(folder: Path, split: LoadedSplit, *, batch_size: int = 16,
@@ -114,35 +120,41 @@ def run(folder: Path, split: LoadedSplit, *, batch_size: int = 16,
     tokenizer, model = load_model(folder, AUTO_CLASS)
     if not getattr(tokenizer, "is_fast", False):
         raise NotVerifiable(Reason.MODEL_DOES_NOT_LOAD, "needs a fast tokenizer for offsets")
-    encodings = tokenizer(questions, contexts, truncation="only_second",
-                          max_length=min(384, max_length(tokenizer, model)),
-                          return_offsets_mapping=True)
-    answers = [""] * len(questions)
+    window = min(WINDOW_TOKENS, max_length(tokenizer, model))
+    # every window keeps the question, so the context part is shorter than the window
+    encodings = tokenizer(questions, contexts, truncation="only_second", max_length=window,
+                          stride=min(STRIDE_TOKENS, window // 4),
+                          return_overflowing_tokens=True, return_offsets_mapping=True)
+    example_of = list(encodings["overflow_to_sample_mapping"])
+    best: list[tuple[float, str]] = [(-np.inf, "")] * len(questions)
 
     def step(batch: list[int], tensors: dict[str, Any]) -> None:
         out = model(**tensors)
         starts, ends = out.start_logits.numpy(), out.end_logits.numpy()
-        for row, example in enumerate(batch):
-            sequence = encodings.sequence_ids(example)
-            offsets = encodings["offset_mapping"][example]
+        for row, feature in enumerate(batch):
+            example = example_of[feature]
+            sequence = encodings.sequence_ids(feature)
+            offsets = encodings["offset_mapping"][feature]
             allowed = np.zeros(starts.shape[1], dtype=bool)
             allowed[: len(sequence)] = [s == 1 for s in sequence]
             if not allowed.any():
                 continue
-            s, e = _best_span(starts[row], ends[row], allowed)
-            answers[example] = contexts[example][offsets[s][0]:offsets[e][1]]
+            s, e, score = _best_span(starts[row], ends[row], allowed)
+            if score > best[example][0]:  # the best span over all windows of the context
+                best[example] = (score, contexts[example][offsets[s][0]:offsets[e][1]])
 
-    tensors_only = {k: v for k, v in encodings.items() if k != "offset_mapping"}
+    tensors_only = {k: v for k, v in encodings.items()
+                    if k not in ("offset_mapping", "overflow_to_sample_mapping")}
     run_batches(tensors_only, batch_size, progress, step, "answering",
                 getattr(tokenizer, "pad_token_id", 0))
+    answers = [text for _, text in best]
     scored = [score_answer(a, g) for a, g in zip(answers, golds, strict=True)]
     exact = np.array([s[0] for s in scored])
     f1 = np.array([s[1] for s in scored])
-    truncated = sum(1 for i in range(len(contexts))
-                    if encodings.sequence_ids(i)[-2:-1] == [1]
-                    and encodings["offset_mapping"][i][-2][1] < len(contexts[i].rstrip()))
+    windowed = sum(1 for n in Counter(example_of).values() if n > 1)
     notes = ["SQuAD scoring (0-100), best over gold answers"]
-    if truncated:
-        notes.append(f"{truncated} contexts truncated (no document stride)")
+    if windowed:
+        notes.append(f"{windowed} contexts longer than the model's {window}-token input were "
+                     f"read in overlapping windows (stride {min(STRIDE_TOKENS, window // 4)})")
     return TaskResult(ExampleScores({"exact_match": exact, "f1": f1}), len(questions),
                       tuple(notes))
