@@ -569,6 +569,8 @@ def _path_rule(path: str, platform: str) -> Rule | None:
     for rule, by_base in _base_plan(base, platform):
         if rule.within_dirs and rule.within_dirs.isdisjoint(dirs):
             continue
+        if rule.except_dirs and not rule.except_dirs.isdisjoint(dirs):
+            continue
         if by_base or rule.matches_dirs(dirs):
             return rule
     return None
@@ -590,7 +592,7 @@ def _base_plan(base: str, platform: str) -> tuple[tuple[Rule, bool], ...]:
         by_base = rule.matches_base(base)
         if by_base or rule.dirs or rule.dir_prefixes:
             plan.append((rule, by_base))
-        if by_base and not rule.within_dirs:
+        if by_base and not rule.within_dirs and not rule.except_dirs:
             break  # this rule matches whatever the folders: later rules are never reached
     return tuple(plan)
 

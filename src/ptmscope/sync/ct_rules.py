@@ -170,6 +170,7 @@ class Rule:
             these (download_*.py that also names a dataset).
         except_substrings: a file rule never matches a base name containing one of these
             (a data-file rule skips eval_results.json).
+        except_dirs: a file rule never matches a path inside one of these folders.
         weak: for file rules, a source-code path it matches is only a guess from a broad name
             or folder (train.py, models/, data/): a message that names the change outright
             overrides it (``Guard.WEAK_FILES``).
@@ -198,6 +199,7 @@ class Rule:
     requires_prefixes: tuple[str, ...] = ()
     except_substrings: tuple[str, ...] = ()
     weak: bool = False
+    except_dirs: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -214,6 +216,8 @@ class Rule:
         if not self.base_allowed(base):
             return False
         if self.within_dirs and self.within_dirs.isdisjoint(dirs):
+            return False
+        if self.except_dirs and not self.except_dirs.isdisjoint(dirs):
             return False
         return self.matches_base(base) or self.matches_dirs(dirs)
 
@@ -306,6 +310,7 @@ def _file(
     requires_prefixes: tuple[str, ...] = (),
     except_substrings: tuple[str, ...] = (),
     weak: bool = False,
+    except_dirs: tuple[str, ...] = (),
 ) -> Rule:
     labels = DEPENDENCY_LABELS if label == DEPENDENCY else (label,)
     return Rule(
@@ -327,6 +332,7 @@ def _file(
         requires_prefixes=requires_prefixes,
         except_substrings=except_substrings,
         weak=weak,
+        except_dirs=frozenset(except_dirs),
     )
 
 
@@ -421,7 +427,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:bump [\w@./-]{1,100} from \S{1,40} to \S|bump the [\w-]{1,60} group\b"
         r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
         r"|update [\w@./-]{1,100} action to v?\d)"
-        r"|\b(?:pre-commit autoupdate|docker base image|base image (?:to|from))\b"
+        r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
+        r"|base image (?:to|from))\b"
         r"|^(?:update|bump|upgrade)\w* (?:the )?dockerfile (?:to|for) (?:use )?[\w.-]{1,40} ?v?\d"
         r"|\b(?:bump|updat|upgrad)\w*\b[^\n]{0,40}?\bsubmodules?\b",
         "Dependabot/Renovate/pre-commit.ci version bumps update a third-party dependency, also "
@@ -467,7 +474,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.reported_results",
         VALIDATION_INFRASTRUCTURE,
-        r"\bscores\b|\b(?:results?|benchmark|leaderboard|evaluation) tables?\b"
+        r"\bscores\b|\b(?:results?|benchmark|leaderboard|evaluation|performance) tables?\b"
         r"|\b(benchmark|evaluation|eval|test|accuracy) (numbers|scores)\b"
         r"|\b(add|update|report)\w*\b[^\n]{0,40}\bresults\b",
         "Scores, results tables and benchmark numbers added to documentation only are reported "
@@ -673,7 +680,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|for speed\b|memory(?: usage| footprint| consumption|[ -]efficien\w*| saving\w*"
         r"| requirements?| use| leak\w*)\b|latency\b|throughput\b|fused\b"
         r"|(?:reduc\w*|lower\w*|sav\w*|less|low|decreas\w*|cut\w*|fit\w*|minimi[sz]\w*) "
-        r"(?:the |gpu |peak |cpu |host )?memory\b"
+        r"(?:[\w-]+ )?memory\b|\blazy[ -]?load\w*"
         r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cach\w*"
         r"|cached (?:generation|inference|decoding)\b"
         r"|gradient[ _-]?checkpointing\b|vram\b|out of memory\b|oom\b|torch\.compile\b"
@@ -723,6 +730,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "perplexity metric\") is validation even in a training or model folder.",
         '"add zero-shot ImageNet eval", "compute perplexity on the validation set"',
         guard=Guard.WEAK_FILES,
+        # "early stopping by validation loss", "evaluation strategy in Trainer defaults": training
+        unless=r"\btrainer\b|\bearly[ -]stopping\b",
     ),
     _msg(
         "message.architecture",
@@ -784,12 +793,13 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         platforms=GH_ONLY,
         guard=Guard.WEAK_FILES,
         unless=r"\bmodel ?cards?\b|\bzoo\b|\bmodel (?:list|names?|docs?|ids?|paths?)\b"
-        r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*|\boptions?\b",
+        r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*|\boptions?\b"
+        r"|\bsamples?\b|\boutputs?\b",
     ),
     _msg(
         "message.push_to_hub_model",
         MODEL_STRUCTURE,
-        r"^upload [a-z0-9_]*for[a-z0-9_]+\s*$|^upload (the )?model\s*$"
+        r"^upload [a-z0-9_]*for[a-z0-9_]+\s*$|^upload (?:the )?(?:[\w-]+ ){0,2}model\s*$"
         r"|\bsafetensors`? variant\b",
         "transformers' push_to_hub names the model class it uploads; SFconvertbot adds a "
         "safetensors variant of the weights: both change the published weights.",
@@ -805,16 +815,18 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:chore(?:\([^)\n]{0,40}\))?: ?)?(?:lint(?:ing)?|pre-commit|formatting)[ \t.]*$"
-        r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier))\b|^style(?:\([^)\n]{0,40}\))?!?:",
+        r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
+        r"|(?:pyright|mypy|flake8|pylint|type[- ]check\w*) (?:errors?|warnings?|issues?))\b"
+        r"|^style(?:\([^)\n]{0,40}\))?!?:",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
         '"Format code with black", "Remove unused imports", "style: fix lint errors"',
-        guard=Guard.CODE_ONLY,
+        guard=Guard.ALL_CODE,
     ),
     _msg(
         "message.uninformative",
         UNCLASSIFIED,
-        r"\A\s*(wip|test|update[sd]?|updates|fix(es|ed)?|misc|fix(?:ed)? (?:a |the )?bugs?"
+        r"\A\s*(wip|test|clean|update[sd]?|updates|fix(es|ed)?|misc|fix(?:ed)? (?:a |the )?bugs?"
         r"|(?:update|upload|add)[sd]? files|(?:del|delete|remove)[sd]? (?:useless|unused|old"
         r"|unnecessary|redundant) files"
         r"|minor( (fix(es)?|changes|updates|edits))?"
@@ -882,6 +894,17 @@ _FILE_RULES: tuple[Rule, ...] = (
         suffixes=(".pyc",),
         substrings=("license", "licence"),
         dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker", ".azure-pipelines"),
+    ),
+    _file(
+        "file.evaluation_pages",
+        VALIDATION_INFRASTRUCTURE,
+        "Markdown pages about evaluation (EVAL.md, benchmark logs, results pages) report or "
+        "explain evaluation: validation, like reported results in a README.",
+        "EVAL.md, benchmark-logs/*.md, results/*.md",
+        prefixes=("eval",),
+        dirs=("benchmark-logs", "benchmark_logs", "eval_results", "evaluation_results"),
+        only_suffixes=(".md", ".rst"),
+        except_dirs=("docs", "doc", "documentation"),  # docs/usage/eval.md explains usage
     ),
     _file(
         "file.doc_pages",
