@@ -129,6 +129,7 @@ _NON_SUBSTANTIVE = frozenset(
 )
 _PRECEDENCE_RANK = {label: i for i, label in enumerate(PRECEDENCE)}
 _WEIGHTS_RULE = "file.weights"
+_TO_REQUIREMENTS = re.compile(r"\b(?:to|from|in|into) (?:the )?requirements\b")
 _LEARNED_RULE = "learned.token_model"
 _DOC_PAGES_RULE = "file.doc_pages"
 _INCIDENTAL_PACKAGING = RULES_BY_ID["file.incidental_packaging"]
@@ -284,6 +285,10 @@ def _learned_stage(
     guess = model.predict(commit_features(message, files, platform))
     if guess is None or guess.label == decided.label:
         return decided
+    if guess.label == UNCLASSIFIED and decided.rule_id.startswith("file."):
+        # The labelled sets disagree on fixes that name their area ("Fix RoPE scaling" in
+        # model code); the guide gives them the area's label, so file evidence is not dropped.
+        return decided
     if guess.probability < OVERRIDE_MIN_PROBABILITY:
         return decided
     return Classification(
@@ -407,6 +412,8 @@ def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | 
             weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + weight
     if not weights:
         return None
+    if DEPENDENCY in weights and len(weights) > 1 and _TO_REQUIREMENTS.search(text):
+        weights[DEPENDENCY] += 1.0  # "add optimum to requirements" with the README that says so
     if (
         len(weights) > 1
         and DEPENDENCY in weights

@@ -800,11 +800,13 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.push_to_hub_model",
         MODEL_STRUCTURE,
         r"^upload [a-z0-9_]*for[a-z0-9_]+\s*$|^upload (?:the )?(?:[\w-]+ ){0,2}model\s*$"
+        r"|^add new sentencetransformer model\.?\s*$"
         r"|\bsafetensors`? variant\b",
         "transformers' push_to_hub names the model class it uploads; SFconvertbot adds a "
         "safetensors variant of the weights: both change the published weights.",
         '"Upload LlamaForCausalLM", "Adding `safetensors` variant of this model"',
         platforms=HF_ONLY,
+        guard=Guard.NOT_ONLY_DOCS_OR_DEPS,  # the same push touching only the card is docs
     ),
     _msg(
         "message.code_style",
@@ -1053,7 +1055,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Weight files and their indexes: new or changed checkpoints (double vote).",
         "*.safetensors, *.bin, *.pt, *.pth, *.ckpt, *.h5, *.onnx, *.gguf, *.msgpack, *.npz",
         names=(
-            "model.safetensors.index.json", "pytorch_model.bin.index.json", "modules.json",
+            "model.safetensors.index.json", "pytorch_model.bin.index.json",
         ),
         suffixes=(
             ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".hdf5", ".onnx", ".gguf",
@@ -1163,6 +1165,7 @@ _FILE_RULES: tuple[Rule, ...] = (
               "metrics"),
         # notebooks are documentation; prediction files are outputs (file.outputs)
         except_substrings=(".ipynb", "prediction"),
+        except_dirs=("datasets", "dataset"),
         weak=True,
     ),
     _file(
@@ -1263,7 +1266,7 @@ _FILE_RULES: tuple[Rule, ...] = (
             "config.json", "generation_config.json", "adapter_config.json", "quantize_config.json",
             "scheduler_config.json", "params.json", "config.py", "config.yaml", "config.yml",
             "sentence_bert_config.json", "config_sentence_transformers.json",
-            "training_params.json", "model_index.json",
+            "training_params.json", "model_index.json", "modules.json",
         ),
         prefixes=("configuration_", "hparams", "hyperparam"),
         suffixes=("_config.json",),
