@@ -79,3 +79,16 @@ def test_report_says_its_size_in_readable_units(filled_store: Store, tmp_path: P
     said = result.output + (result.stderr or "")
     assert f"wrote {out}" in said
     assert "0.0 MB" not in said and ("KiB" in said or "MiB" in said)
+
+
+def test_report_details_takes_a_number_or_all(filled_store: Store, tmp_path: Path) -> None:
+    db = _db(filled_store)
+    one, every = tmp_path / "one.html", tmp_path / "all.html"
+    assert runner.invoke(app, ["report", "--db", db, "-o", str(one), "-q",
+                               "--details", "1"]).exit_code == 0
+    assert runner.invoke(app, ["report", "--db", db, "-o", str(every), "-q",
+                               "--details", "all"]).exit_code == 0
+    assert "are in this table only" in one.read_text()
+    assert "are in this table only" not in every.read_text()
+    bad = runner.invoke(app, ["report", "--db", db, "-o", str(one), "--details", "lots"])
+    assert bad.exit_code == 2 or "expected a number" in str(bad.exception)

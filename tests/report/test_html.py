@@ -150,3 +150,31 @@ def test_category_scores_list_what_each_score_leaves_out() -> None:
 
 def test_category_and_score_cells_do_not_wrap(page: str) -> None:
     assert "table.scores td:nth-child(-n+2){white-space:nowrap}" in page
+
+
+def test_a_large_store_gets_full_sections_only_for_the_most_telling_items(
+    filled_store: Store,
+) -> None:
+    data = load_report_data(filled_store)
+    assert len(data.models) > 1 and len(data.families) > 1
+    page = render_html(data, FAKE_PLOTLY, "n", details=1)
+    # every model and family is still listed, only one of each has a section and an anchor
+    from ptmscope.report.markup import esc
+
+    for m in data.models:
+        assert esc(m.repo.name, 80) in page
+    for fam in data.families:
+        assert esc(fam.family.family_id, 100) in page
+    assert page.count('<section class="family"') == 1
+    assert "Families at a glance" in page
+    assert page.count('href="#model-') == 1
+    assert f"the other {len(data.models) - 1} are in this table only" in page
+    assert "--details all" in page
+    # the chosen model is the one with the most serious risk findings
+    serious = max(range(len(data.models)), key=lambda i: sum(
+        1 for f in data.models[i].of("risk") if f.severity.rank <= 2))
+    assert f'href="#model-{serious}"' in page
+    # no budget: everything, and no note
+    full = render_html(data, FAKE_PLOTLY, "n", details=None)
+    assert full.count('<section class="family"') == len(data.families)
+    assert "are in this table only" not in full

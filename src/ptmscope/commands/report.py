@@ -24,12 +24,32 @@ ReportOutOpt = Annotated[
 ]
 
 
+def _details(text: str) -> int | None:
+    """``--details``: a count, or None for 'all'."""
+    from ptmscope.errors import UsageError
+
+    value = text.strip().lower()
+    if value == "all":
+        return None
+    if value.isdigit():
+        return int(value)
+    raise UsageError(f"--details {text[:20]!r}: expected a number of sections or 'all'",
+                     hint="For example --details 100, or --details all.")
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
 
     def report(
         output: ReportOutOpt = None,
         db: DbOpt = DB_DEFAULT,
+        details: Annotated[
+            str,
+            typer.Option("--details", metavar="N|all",
+                         help="Full sections for at most N models, upstream repos and families "
+                              "each, those with the most to report (the rest are rows of the "
+                              "at-a-glance tables); 'all' for every one."),
+        ] = "50",
         as_json: JsonOpt = False,
         quiet: QuietOpt = False,
     ) -> None:
@@ -43,9 +63,14 @@ def register(app: typer.Typer) -> None:
         readers without JavaScript. With --json the same data is printed as JSON
         (schema "report", see docs/json-schemas.md).
 
+        A large store (a whole study) lists every model and family in the at-a-glance tables
+        and renders full sections for the 50 of each with the most to report, so the page
+        stays a few megabytes; --details all renders every one.
+
         Examples:
           ptmscope report                     # writes report.html
           ptmscope report -o out/audit.html --db study.duckdb
+          ptmscope report --details all       # a full section for everything
           ptmscope report --json | jq '.overview'
         """
         from ptmscope.report import write_report
@@ -53,6 +78,7 @@ def register(app: typer.Typer) -> None:
         from ptmscope.report.formats import OutputFormat
         from ptmscope.report.markup import human_size
 
+        limit = _details(details)
         progress = RichProgress(quiet)
         with open_store(db, read_only=True) as store:
             if as_json and output is None:
@@ -61,7 +87,7 @@ def register(app: typer.Typer) -> None:
                 return
             target = output or Path("report.html")
             fmt = "json" if as_json else "html"
-            path = write_report(store, target, fmt, progress)
+            path = write_report(store, target, fmt, progress, details=limit)
         if not quiet:
             size = human_size(path.stat().st_size)  # "0.0 MB" said nothing for small reports
             # soft_wrap: a long path stays on one line, whole, so it can be copied

@@ -19,19 +19,24 @@ __all__ = ["write_html_report", "write_report"]
 
 
 def write_report(store: Store, path: Path, output_format: str = "html",
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, *, details: int | None = 50) -> Path:
     """Render the whole store in ``output_format`` (``html`` or ``json``) to ``path``.
+
+    ``details``: in HTML, at most this many models, upstream repos and families (each) get a
+    full section, the ones with the most to report (None: all); JSON always has everything.
 
     Raises:
         ReportError: the file cannot be written.
     """
     from ptmscope.report.data import load_report_data
-    from ptmscope.report.formats import OutputFormat
+    from ptmscope.report.formats import Format, HtmlFormat, OutputFormat
 
     progress = progress or NullProgress()
     data = load_report_data(store, progress)
     progress.start("rendering the report", total=1)
-    text = OutputFormat(output_format).to_format().render(data)
+    formatter: Format = (HtmlFormat(details=details, all_details=details is None)
+                         if output_format == "html" else OutputFormat(output_format).to_format())
+    text = formatter.render(data)
     progress.advance()
     progress.finish()
     try:

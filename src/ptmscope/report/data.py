@@ -370,8 +370,16 @@ def load_change_classifier() -> tuple[ChangeClassifier | None, str]:
     if classify is None:
         return None, ""
 
+    # Corpora repeat commits verbatim ("Update README.md", Hub upload messages): each distinct
+    # (platform, message, files) shape is classified once per report.
+    memo: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
     def wrapped(commit: CommitRecord, paths: Sequence[str], platform: Platform) -> str:
-        return _type_name(classify(commit.message, list(paths), platform.value))
+        key = (platform.value, commit.message, tuple(paths))
+        label = memo.get(key)
+        if label is None:
+            label = memo[key] = _type_name(classify(commit.message, list(paths), platform.value))
+        return label
 
     return wrapped, "ptmscope.sync.change_types.classify_commit"
 

@@ -42,8 +42,13 @@ class Format(ABC):
 class HtmlFormat(Format):
     """The self-contained HTML report (plotly.js inlined once, no network)."""
 
-    def __init__(self, nonce: str | None = None) -> None:
+    def __init__(self, nonce: str | None = None, details: int | None = None,
+                 all_details: bool = False) -> None:
+        """``details``: full sections per kind (default ``html.DEFAULT_DETAILS``);
+        ``all_details``: every model and family gets one."""
         self.nonce = nonce or secrets.token_urlsafe(18)
+        self.details = details
+        self.all_details = all_details
 
     @property
     def is_manifest(self) -> bool:
@@ -54,9 +59,11 @@ class HtmlFormat(Format):
         """The HTML page."""
         from plotly.offline import get_plotlyjs
 
-        from ptmscope.report.html import render_html
+        from ptmscope.report.html import DEFAULT_DETAILS, render_html
 
-        return render_html(data, get_plotlyjs(), self.nonce)
+        details = None if self.all_details else (
+            DEFAULT_DETAILS if self.details is None else self.details)
+        return render_html(data, get_plotlyjs(), self.nonce, details)
 
 
 class JsonFormat(Format):

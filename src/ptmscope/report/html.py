@@ -15,6 +15,12 @@ injected script, fire an inline event handler or load anything.
 
 plotly.js comes from the installed ``plotly`` package (``plotly.offline.get_plotlyjs()``) and
 is inlined once, gzipped and base64-encoded (see ``packed_bundle``).
+
+Size: a store of a whole study (1,000 families, 4,000 repositories) would give a page of tens of
+megabytes that browsers open slowly. Every model and family is listed in the "at a glance"
+tables, but full sections (timelines, file and finding tables) are rendered for at most
+``details`` of each, the ones with the most to report (``DEFAULT_DETAILS``; ``None`` renders
+all). ``ptmscope report --json`` always has everything.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import gzip
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import resources
+from typing import TypeVar
 
 from ptmscope.records import SEVERITY_ORDER, Finding, Outcome, Severity
 from ptmscope.report import plots
@@ -35,6 +42,10 @@ from ptmscope.report.markup import NA, badge, esc, human_size, number, script_js
 MAX_FILE_ROWS = 150
 #: Findings shown per table before the rest is summarised.
 MAX_FINDING_ROWS = 200
+#: Models, upstream repos and families that get a full section each (the rest: index rows).
+DEFAULT_DETAILS = 50
+
+_T = TypeVar("_T")
 
 
 def _asset(name: str) -> str:
@@ -62,13 +73,16 @@ class _Figures:
         )
 
 
-def render_html(data: ReportData, plotly_js: str, nonce: str) -> str:
+def render_html(data: ReportData, plotly_js: str, nonce: str,
+                details: int | None = DEFAULT_DETAILS) -> str:
     """The whole report page.
 
     Args:
         data: what to show (from ``load_report_data``).
         plotly_js: the plotly.js bundle to inline, packed (only when there are figures).
         nonce: a fresh random token; only scripts carrying it may run (CSP).
+        details: at most this many models, upstream repos and families (each) get a full
+            section, those with the most to report; None: all of them.
 
     Returns:
         the HTML text.
@@ -83,12 +97,15 @@ def render_html(data: ReportData, plotly_js: str, nonce: str) -> str:
     if data.is_empty:
         body = _empty_section(data)
     else:
+        shown_models = chosen(data.models, _model_interest, details)
         body = "".join((
-            _overview(data, figures),
-            _models(data.models, "models", "Models (Hugging Face)", ran),
-            _models(data.repos, "repos", "Upstream repositories (GitHub)", ran)
+            _overview(data, figures, shown_models),
+            _models(data.models, "models", "Models (Hugging Face)", ran, shown_models),
+            _models(data.repos, "repos", "Upstream repositories (GitHub)", ran,
+                    chosen(data.repos, _model_interest, details))
             if data.repos else "",
-            _families(data.families, figures), _corpus(data, figures),
+            _families(data.families, figures, chosen(data.families, _family_interest, details)),
+            _corpus(data, figures),
         ))
     scripts = ""
     if figures.specs:
@@ -148,7 +165,40 @@ def _empty_section(data: ReportData) -> str:
 
 
 # --- overview ------------------------------------------------------------------------------------
-def _overview(data: ReportData, figures: _Figures) -> str:
+def chosen(items: Sequence[_T], interest: Callable[[_T], tuple[int, ...]],
+           limit: int | None) -> frozenset[int]:
+    """Indexes of the ``limit`` items with the most to report (all when ``limit`` is None)."""
+    if limit is None or len(items) <= limit:
+        return frozenset(range(len(items)))
+    ranked = sorted(range(len(items)), key=lambda i: (*(-x for x in interest(items[i])), i))
+    return frozenset(ranked[:limit])
+
+
+def _model_interest(m: ModelView) -> tuple[int, ...]:
+    """Serious risks first, then failed claim checks, missing attributes, other risks."""
+    risks = m.of("risk")
+    serious = sum(1 for f in risks if f.severity.rank <= Severity.MEDIUM.rank)
+    missing = sum(1 for f in m.of("attributes") if f.outcome is Outcome.MISSING)
+    return serious, len(failed_claim_checks(m.of("perf"))), missing, len(risks)
+
+
+def _family_interest(fam: FamilyView) -> tuple[int, ...]:
+    """Findings above info first (stale files, isolated changes...), then stale files."""
+    worrying = sum(1 for f in fam.findings if f.severity is not Severity.INFO)
+    return worrying, sum(st.stale_files for st in fam.staleness), len(fam.rows)
+
+
+def _not_detailed(kind: str, shown: int, total: int) -> str:
+    """The note under an index when only some items have a full section."""
+    if shown >= total:
+        return ""
+    return (f'<p class="note">Full sections are shown for the {shown} {kind} with the most to '
+            f"report; the other {total - shown} are in this table only. "
+            "<code>ptmscope report --details all</code> renders every one, and "
+            "<code>ptmscope report --json</code> has all the data.</p>")
+
+
+def _overview(data: ReportData, figures: _Figures, shown: frozenset[int]) -> str:
     o = data.overview
     tiles = "".join(
         f'<div class="tile"><b>{value}</b><span>{label}</span></div>'
@@ -164,7 +214,8 @@ def _overview(data: ReportData, figures: _Figures) -> str:
         f'<div class="tiles">{tiles}</div>'
         + (f'<ul class="notes">{notes}</ul>' if notes else "")
         + figures.box(plots.severity_plot(o), "No findings in the store yet.")
-        + _model_index(data.models, set(o.analyses))
+        + _model_index(data.models, set(o.analyses), shown)
+        + _not_detailed("models", len(shown), len(data.models))
         + "</section>"
     )
 
@@ -183,7 +234,7 @@ def _severity_badges(findings: Sequence[Finding]) -> str:
     return badge(f"{info} info", "info") if info else ""
 
 
-def _model_index(models: Sequence[ModelView], ran: set[str]) -> str:
+def _model_index(models: Sequence[ModelView], ran: set[str], shown: frozenset[int]) -> str:
     """One line per model; an analysis with no findings in the whole store reads "not run"
     rather than "none", so a clean result is never confused with a missing one."""
     if not models:
@@ -193,8 +244,10 @@ def _model_index(models: Sequence[ModelView], ran: set[str]) -> str:
     for i, m in enumerate(models):
         missing = sum(1 for f in m.of("attributes") if f.outcome is Outcome.MISSING)
         risk = _severity_badges(m.of("risk")) or badge("none", "ok")
+        name = (f'<a class="name" href="#model-{i}">{esc(m.repo.name, 80)}</a>' if i in shown
+                else f'<span class="name">{esc(m.repo.name, 80)}</span>')
         rows.append([
-            f'<a class="name" href="#model-{i}">{esc(m.repo.name, 80)}</a>', esc(m.task, 40),
+            name, esc(m.task, 40),
             _licence_cell(m.license), risk if "risk" in ran else not_run,
             f"{missing} of {len(m.of('attributes'))}" if m.of("attributes") else
             (NA if "attributes" in ran else not_run),
@@ -228,13 +281,30 @@ def _claim_checks_cell(findings: Sequence[Finding]) -> str:
 
 
 # --- models --------------------------------------------------------------------------------------
-def _models(models: Sequence[ModelView], anchor: str, title: str, ran: frozenset[str]) -> str:
+def _models(models: Sequence[ModelView], anchor: str, title: str, ran: frozenset[str],
+            shown: frozenset[int]) -> str:
     if not models:
         return (f'<section id="{anchor}"><h2>{title}</h2>'
                 '<p class="note">None in the store.</p></section>')
     prefix = "model" if anchor == "models" else "repo"
-    parts = [_model_section(m, f"{prefix}-{i}", ran) for i, m in enumerate(models)]
-    return f'<section id="{anchor}"><h2>{title}</h2>{"".join(parts)}</section>'
+    parts = [_model_section(m, f"{prefix}-{i}", ran) for i, m in enumerate(models) if i in shown]
+    kind = "models" if anchor == "models" else "upstream repositories"
+    index = "" if anchor == "models" else _repo_index(models, shown)
+    return (f'<section id="{anchor}"><h2>{title}</h2>{index}'
+            f'{_not_detailed(kind, len(shown), len(models)) if index else ""}'
+            f'{"".join(parts)}</section>')
+
+
+def _repo_index(repos: Sequence[ModelView], shown: frozenset[int]) -> str:
+    """One line per upstream repository, when only some get a full section."""
+    if len(shown) >= len(repos):
+        return ""
+    rows = [[(f'<a class="name" href="#repo-{i}">{esc(r.repo.name, 80)}</a>' if i in shown
+              else esc(r.repo.name, 80)), str(r.commit_count), _when(r.last_commit),
+             _severity_badges(r.of("risk")) or badge("none", "ok")]
+            for i, r in enumerate(repos)]
+    return "<h3>Repositories at a glance</h3>" + table(
+        ["repository", "commits", "last commit", "risk findings"], rows)
 
 
 def _model_section(m: ModelView, anchor: str, ran: frozenset[str]) -> str:
@@ -478,13 +548,31 @@ def _files_table(m: ModelView) -> str:
 
 
 # --- families ------------------------------------------------------------------------------------
-def _families(families: Sequence[FamilyView], figures: _Figures) -> str:
+def _families(families: Sequence[FamilyView], figures: _Figures, shown: frozenset[int]) -> str:
     if not families:
         return ('<section id="families"><h2>Families</h2><p class="note">No families in the '
                 "store (ingest a family manifest to compare GitHub and Hugging Face).</p>"
                 "</section>")
-    parts = [_family_section(f, i, figures) for i, f in enumerate(families)]
-    return f'<section id="families"><h2>Families</h2>{"".join(parts)}</section>'
+    parts = [_family_section(f, i, figures) for i, f in enumerate(families) if i in shown]
+    index = _family_index(families, shown) if len(shown) < len(families) else ""
+    return (f'<section id="families"><h2>Families</h2>{index}'
+            f'{_not_detailed("families", len(shown), len(families))}{"".join(parts)}</section>')
+
+
+def _family_index(families: Sequence[FamilyView], shown: frozenset[int]) -> str:
+    """One line per family: its pattern and what the sync analysis found."""
+    rows = []
+    for i, fam in enumerate(families):
+        name = esc(fam.family.family_id, 100)
+        s = fam.sync
+        rows.append([
+            f'<a class="name" href="#family-{i}">{name}</a>' if i in shown else name,
+            esc(s.pattern, 60), esc(s.lag, 40), str(len(fam.family.variants)),
+            str(sum(st.stale_files for st in fam.staleness)),
+            _severity_badges(fam.findings) or NA,
+        ])
+    return "<h3>Families at a glance</h3>" + table(
+        ["family", "pattern", "lag", "variants", "stale files", "sync findings"], rows)
 
 
 def _family_section(fam: FamilyView, index: int, figures: _Figures) -> str:
