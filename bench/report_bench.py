@@ -5,13 +5,21 @@ a temporary folder, then measures reading the store, rendering the HTML and JSON
 their sizes against the 5 MB budget, one BOM per model (with schema validation), and, when
 /usr/bin/chromium exists, how long the report takes to open and to draw every plot in a
 fresh headless Chromium (cold, one browser per run). Timings on a shared machine are noisy.
+
+``--corpus`` also reports on the 1,000-family store that ``bench/sync.py`` caches in
+``bench/.cache/`` (skipped when it is absent): time, size and peak memory of ``ptmscope report``
+with the default detail budget and with ``--details all``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -63,10 +71,38 @@ def open_in_chromium(page: Path, runs: int) -> list[tuple[float, float]]:
     return results
 
 
+CORPUS = Path(__file__).resolve().parent / ".cache" / "sync-1000x3x100.duckdb"
+
+
+def corpus_reports() -> None:
+    """``ptmscope report`` on the cached 1,000-family store, budgeted and in full."""
+    if not CORPUS.exists():
+        print(f"corpus: {CORPUS} absent (run bench/sync.py first), skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "corpus.duckdb"
+        shutil.copy(CORPUS, db)  # the report opens the store read-only, but never the cache
+        exe = str(Path(sys.executable).with_name("ptmscope"))
+        for label, extra in (("default budget", []), ("--details all", ["--details", "all"])):
+            out = Path(tmp) / "corpus.html"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            start = time.perf_counter()
+            subprocess.run([exe, "report", "--db", str(db), "-o", str(out), "-q", *extra],
+                           check=True)
+            seconds = time.perf_counter() - start
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            print(f"corpus report ({label}): {seconds:.1f} s, {out.stat().st_size:,} bytes, "
+                  f"peak {max(peak, before) // 1024} MB (1,000 families, 4,000 repos)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--browser-runs", type=int, default=3)
+    parser.add_argument("--corpus", action="store_true",
+                        help="also report on the 1,000-family store of bench/sync.py")
     args = parser.parse_args()
+    if args.corpus:
+        corpus_reports()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "demo"
         _, demo_s = timed(run_demo, folder)
