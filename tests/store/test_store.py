@@ -228,3 +228,30 @@ def test_families_round_trip_with_their_members(tmp_path: Path) -> None:
         assert store.family("org_model") == fam
         with pytest.raises(NotInStoreError):
             store.family("nope")
+
+
+def test_bulk_reads_match_the_per_repository_reads(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    other = repo_id("github", "org/code")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_snapshot(snapshot(3))
+        snap = snapshot(2, message="code")
+        store.write_snapshot(RepoSnapshot(
+            replace(snap.repo, repo_id=other, platform=Platform.GITHUB, name="org/code"),
+            tuple(replace(c, repo_id=other) for c in snap.commits),
+            tuple(replace(f, repo_id=other) for f in snap.commit_files),
+            (), None,
+        ))
+        ids = [RID, other, repo_id("github", "not/stored")]
+        commits, changes = store.commits_of(ids), store.commit_files_of(ids)
+        files, cards, stats = store.files_of(ids), store.cards_of(ids), store.commit_stats_of(ids)
+        for rid in (RID, other):
+            assert commits[rid] == store.commits(rid)
+            assert sorted(changes[rid], key=lambda f: (f.sha, f.path)) == sorted(
+                store.commit_files(rid), key=lambda f: (f.sha, f.path))
+            assert files.get(rid, []) == store.files(rid)
+            assert cards.get(rid) == store.card(rid)
+            assert stats[rid] == (len(store.commits(rid)), store.commits(rid)[-1].committed_at)
+        assert "github:not/stored" not in commits and "github:not/stored" not in stats
+        assert store.commits_of([]) == {}

@@ -573,8 +573,33 @@ def sync_change_type_counts(findings: Sequence[Finding]) -> dict[str, dict[str, 
 
 
 # --- the loader ----------------------------------------------------------------------------------
-def _card_facts(store: Store, repo: RepoRecord) -> tuple[str, str, Mapping[str, Any]]:
-    card = store.card(repo.repo_id)
+class RepoReads:
+    """The rows of a batch of repositories, read with one query per table.
+
+    A report over a whole study reads thousands of repositories; one query per repository
+    and table costs milliseconds each, one per batch almost nothing. Batches keep memory
+    bounded (``BATCH_REPOS`` repositories' commits at a time).
+    """
+
+    def __init__(self, store: Store, rids: Sequence[str], *, history: bool) -> None:
+        self.cards = store.cards_of(rids)
+        self.files = store.files_of(rids)
+        self.stats = store.commit_stats_of(rids)
+        self.commits = store.commits_of(rids) if history else {}
+        self.commit_files = store.commit_files_of(rids) if history else {}
+
+
+#: Repositories read per batch by ``load_report_data``.
+BATCH_REPOS = 250
+
+
+def _batches(items: Sequence[Any], size: int = BATCH_REPOS) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _card_facts(reads: RepoReads, repo: RepoRecord) -> tuple[str, str, Mapping[str, Any]]:
+    card = reads.cards.get(repo.repo_id)
     if card is None:
         return "missing", "", {}
     if card.yaml_text is not None and card.metadata is None:
@@ -588,18 +613,15 @@ def _as_label(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def model_view(store: Store, repo: RepoRecord, findings: Sequence[Finding],
+def model_view(reads: RepoReads, repo: RepoRecord, findings: Sequence[Finding],
                family_ids: Sequence[str]) -> ModelView:
-    """Read one repo's card, files and commit facts and pair them with its findings."""
-    state, excerpt, meta = _card_facts(store, repo)
+    """Pair one repo's card, files and commit facts (from ``reads``) with its findings."""
+    state, excerpt, meta = _card_facts(reads, repo)
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         grouped[finding.analysis].append(finding)
-    files = tuple(_file_view(f) for f in store.files(repo.repo_id))
-    row = store.query(
-        "SELECT count(*), max(committed_at) FROM commits WHERE repo_id = ?", [repo.repo_id]
-    )
-    count, last = (row[0] if row else (0, None))
+    files = tuple(_file_view(f) for f in reads.files.get(repo.repo_id, ()))
+    count, last = reads.stats.get(repo.repo_id, (0, None))
     return ModelView(
         repo=repo,
         task=_as_label(meta.get("pipeline_tag") or repo.metadata.get("pipeline_tag")),
@@ -623,7 +645,8 @@ def _file_view(record: FileRecord) -> FileView:
 
 
 def family_view(
-    store: Store,
+    reads: RepoReads,
+    stored: frozenset[str],
     family: FamilyRecord,
     findings: Sequence[Finding],
     classifier: ChangeClassifier | None,
@@ -642,12 +665,13 @@ def family_view(
     types: dict[str, str] = {}
     own_counts: Counter[tuple[str, str]] = Counter()
     for _label, platform, rid in members:
-        if store.get_repo(rid) is None:
+        if rid not in stored:
             history[rid] = None
             continue
-        commits = store.commits(rid)
+        commits = reads.commits.get(rid, [])
         history[rid] = commits
-        classified = classify_commits(commits, store.commit_files(rid), platform, classifier)
+        classified = classify_commits(commits, reads.commit_files.get(rid, []), platform,
+                                      classifier)
         types.update(classified)
         for kind in classified.values():
             own_counts[(platform.value, kind)] += 1
@@ -752,10 +776,12 @@ def load_report_data(store: Store, progress: Progress | None = None) -> ReportDa
     repos = store.list_repos()
     progress.start("reading repositories", total=len(repos))
     views = []
-    for repo in repos:
-        views.append(model_view(store, repo, by_subject.get(repo.repo_id, []),
-                                member_of.get(repo.repo_id, [])))
-        progress.advance(note=repo.name)
+    for batch in _batches(repos):
+        reads = RepoReads(store, [r.repo_id for r in batch], history=False)
+        for repo in batch:
+            views.append(model_view(reads, repo, by_subject.get(repo.repo_id, []),
+                                    member_of.get(repo.repo_id, [])))
+            progress.advance(note=repo.name)
     progress.finish()
     models = tuple(v for v in views if v.repo.platform is Platform.HUGGINGFACE)
     others = tuple(v for v in views if v.repo.platform is not Platform.HUGGINGFACE)
@@ -764,12 +790,19 @@ def load_report_data(store: Store, progress: Progress | None = None) -> ReportDa
     type_counts: Counter[tuple[str, str]] = Counter()
     progress.start("reading families", total=len(families))
     family_views = []
-    for fam in families:
-        family_views.append(family_view(
-            store, fam, [f for f in by_subject.get(fam.family_id, []) if f.analysis == "sync"],
-            classifier, type_counts,
-        ))
-        progress.advance(note=fam.family_id)
+    stored = frozenset(r.repo_id for r in repos)
+    per_batch = max(1, BATCH_REPOS // 4)  # a family has an upstream and a few variants
+    for fam_batch in _batches(families, per_batch):
+        members = [rid for fam in fam_batch
+                   for rid in (fam.upstream_repo_id, *fam.variant_repo_ids) if rid]
+        reads = RepoReads(store, sorted(set(members)), history=True)
+        for fam in fam_batch:
+            family_views.append(family_view(
+                reads, stored, fam,
+                [f for f in by_subject.get(fam.family_id, []) if f.analysis == "sync"],
+                classifier, type_counts,
+            ))
+            progress.advance(note=fam.family_id)
     progress.finish()
 
     notes = _notes(all_findings, families, classifier_name)

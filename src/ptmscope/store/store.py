@@ -83,6 +83,72 @@ def _open_error(path: str, err: Exception) -> StoreError:
     return StoreError(f"{path}: cannot open the store: {first}")
 
 
+
+_COMMIT_COLS = (
+    "repo_id, sha, author_name, author_email, authored_at, authored_tz_minutes, "
+    "committer_name, committer_email, committed_at, committed_tz_minutes, message, parents, signed"
+)
+_COMMIT_FILE_COLS = (
+    "repo_id, sha, path, change_kind, old_path, lines_added, lines_removed, blob_id"
+)
+_FILE_COLS = "repo_id, path, size, blob_id, lfs_sha256, lfs_size, local_path, security"
+_CARD_COLS = "repo_id, path, raw_text, yaml_text, metadata, body, parse_error, truncated"
+
+
+def _commit_from_row(r: Sequence[Any]) -> CommitRecord:
+    return CommitRecord(
+        repo_id=RepoId(r[0]),
+        sha=r[1],
+        author_name=r[2] or "",
+        author_email=r[3] or "",
+        authored_at=_with_tz(r[4], r[5]),
+        committer_name=r[6] or "",
+        committer_email=r[7] or "",
+        committed_at=_with_tz(r[8], r[9]),
+        message=r[10] or "",
+        parents=tuple(r[11] or ()),
+        signed=bool(r[12]),
+    )
+
+
+def _commit_file_from_row(r: Sequence[Any]) -> CommitFileRecord:
+    return CommitFileRecord(
+        repo_id=RepoId(r[0]),
+        sha=r[1],
+        path=r[2],
+        change_kind=ChangeKind(r[3]),
+        old_path=r[4],
+        lines_added=r[5],
+        lines_removed=r[6],
+        blob_id=r[7],
+    )
+
+
+def _file_from_row(r: Sequence[Any]) -> FileRecord:
+    return FileRecord(
+        repo_id=RepoId(r[0]),
+        path=r[1],
+        size=r[2],
+        blob_id=r[3],
+        lfs_sha256=r[4],
+        lfs_size=r[5],
+        local_path=r[6],
+        security=_loads(r[7]),
+    )
+
+
+def _card_from_row(r: Sequence[Any]) -> CardRecord:
+    return CardRecord(
+        repo_id=RepoId(r[0]),
+        path=r[1],
+        raw_text=r[2],
+        yaml_text=r[3],
+        metadata=_loads(r[4]),
+        body=r[5],
+        parse_error=r[6],
+        truncated=bool(r[7]),
+    )
+
 class Store:
     """A ptmscope store: one DuckDB file.
 
@@ -480,89 +546,78 @@ class Store:
     def commits(self, rid: str) -> list[CommitRecord]:
         """Commits of ``rid`` in committer-date order, oldest first."""
         rows = self.con.execute(
-            "SELECT repo_id, sha, author_name, author_email, authored_at, authored_tz_minutes, "
-            "committer_name, committer_email, committed_at, committed_tz_minutes, message, "
-            "parents, signed FROM commits WHERE repo_id = ? ORDER BY committed_at, sha",
+            f"SELECT {_COMMIT_COLS} FROM commits WHERE repo_id = ? "  # noqa: S608
+            "ORDER BY committed_at, sha",
             [rid],
         ).fetchall()
-        return [
-            CommitRecord(
-                repo_id=RepoId(r[0]),
-                sha=r[1],
-                author_name=r[2] or "",
-                author_email=r[3] or "",
-                authored_at=_with_tz(r[4], r[5]),
-                committer_name=r[6] or "",
-                committer_email=r[7] or "",
-                committed_at=_with_tz(r[8], r[9]),
-                message=r[10] or "",
-                parents=tuple(r[11] or ()),
-                signed=bool(r[12]),
-            )
-            for r in rows
-        ]
+        return [_commit_from_row(r) for r in rows]
 
     def commit_files(self, rid: str) -> list[CommitFileRecord]:
         """Every (commit, path) change of ``rid``."""
         rows = self.con.execute(
-            "SELECT repo_id, sha, path, change_kind, old_path, lines_added, lines_removed, "
-            "blob_id FROM commit_files WHERE repo_id = ?",
+            f"SELECT {_COMMIT_FILE_COLS} FROM commit_files WHERE repo_id = ?",  # noqa: S608
             [rid],
         ).fetchall()
-        return [
-            CommitFileRecord(
-                repo_id=RepoId(r[0]),
-                sha=r[1],
-                path=r[2],
-                change_kind=ChangeKind(r[3]),
-                old_path=r[4],
-                lines_added=r[5],
-                lines_removed=r[6],
-                blob_id=r[7],
-            )
-            for r in rows
-        ]
+        return [_commit_file_from_row(r) for r in rows]
 
     def files(self, rid: str) -> list[FileRecord]:
         """Files at HEAD of ``rid``, sorted by path."""
         rows = self.con.execute(
-            "SELECT repo_id, path, size, blob_id, lfs_sha256, lfs_size, local_path, security "
-            "FROM files WHERE repo_id = ? ORDER BY path",
+            f"SELECT {_FILE_COLS} FROM files WHERE repo_id = ? ORDER BY path",  # noqa: S608
             [rid],
         ).fetchall()
-        return [
-            FileRecord(
-                repo_id=RepoId(r[0]),
-                path=r[1],
-                size=r[2],
-                blob_id=r[3],
-                lfs_sha256=r[4],
-                lfs_size=r[5],
-                local_path=r[6],
-                security=_loads(r[7]),
-            )
-            for r in rows
-        ]
+        return [_file_from_row(r) for r in rows]
 
     def card(self, rid: str) -> CardRecord | None:
         """The model card of ``rid``, or None when it has none."""
         r = self.con.execute(
-            "SELECT repo_id, path, raw_text, yaml_text, metadata, body, parse_error, truncated "
-            "FROM cards WHERE repo_id = ?",
+            f"SELECT {_CARD_COLS} FROM cards WHERE repo_id = ?",  # noqa: S608
             [rid],
         ).fetchone()
-        if r is None:
-            return None
-        return CardRecord(
-            repo_id=RepoId(r[0]),
-            path=r[1],
-            raw_text=r[2],
-            yaml_text=r[3],
-            metadata=_loads(r[4]),
-            body=r[5],
-            parse_error=r[6],
-            truncated=bool(r[7]),
-        )
+        return None if r is None else _card_from_row(r)
+
+    # --- bulk reads: one query for many repositories (reports over a whole study) ---------
+    def commits_of(self, rids: Sequence[str]) -> dict[str, list[CommitRecord]]:
+        """``commits(rid)`` for every repo in ``rids`` at once (repos without commits absent)."""
+        out: dict[str, list[CommitRecord]] = {}
+        for r in self._rows_of("commits", _COMMIT_COLS, rids, "committed_at, sha"):
+            out.setdefault(r[0], []).append(_commit_from_row(r))
+        return out
+
+    def commit_files_of(self, rids: Sequence[str]) -> dict[str, list[CommitFileRecord]]:
+        """``commit_files(rid)`` for every repo in ``rids`` at once."""
+        out: dict[str, list[CommitFileRecord]] = {}
+        for r in self._rows_of("commit_files", _COMMIT_FILE_COLS, rids, "sha, path"):
+            out.setdefault(r[0], []).append(_commit_file_from_row(r))
+        return out
+
+    def files_of(self, rids: Sequence[str]) -> dict[str, list[FileRecord]]:
+        """``files(rid)`` for every repo in ``rids`` at once."""
+        out: dict[str, list[FileRecord]] = {}
+        for r in self._rows_of("files", _FILE_COLS, rids, "path"):
+            out.setdefault(r[0], []).append(_file_from_row(r))
+        return out
+
+    def cards_of(self, rids: Sequence[str]) -> dict[str, CardRecord]:
+        """``card(rid)`` for every repo in ``rids`` that has a card."""
+        return {r[0]: _card_from_row(r) for r in self._rows_of("cards", _CARD_COLS, rids, "path")}
+
+    def commit_stats_of(self, rids: Sequence[str]) -> dict[str, tuple[int, datetime | None]]:
+        """Repo id -> (number of commits, latest committer date) for ``rids``."""
+        rows = self.con.execute(
+            "SELECT repo_id, count(*), max(committed_at) FROM commits "
+            "WHERE repo_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY repo_id",
+            [list(rids)],
+        ).fetchall()
+        return {r[0]: (int(r[1]), r[2]) for r in rows}
+
+    def _rows_of(
+        self, table: str, columns: str, rids: Sequence[str], order: str
+    ) -> list[tuple[Any, ...]]:
+        # table, columns and order are constants of this module, never user text
+        sql = (f"SELECT {columns} FROM {table} "  # noqa: S608
+               f"WHERE repo_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY repo_id, {order}")
+        return self.con.execute(sql, [list(rids)]).fetchall()
 
     def families(self) -> list[FamilyRecord]:
         """Every family, sorted by id."""
