@@ -80,14 +80,19 @@ def test_token_classification_known_token_accuracy(
         assert verdict.measured == pytest.approx(1.0)
 
 
+def _qa_model(tiny_factory: Callable[..., Path], seed: int) -> tuple[Path, Any, Any]:
+    """A tiny extractive-QA model folder, its tokenizer and the model (eval mode)."""
+    transformers = pytest.importorskip("transformers")
+    folder = tiny_factory("ForQuestionAnswering", seed=seed)
+    tok = transformers.AutoTokenizer.from_pretrained(folder)
+    return folder, tok, transformers.AutoModelForQuestionAnswering.from_pretrained(folder).eval()
+
+
 def test_question_answering_exact_match_is_known(
     tiny_factory: Callable[..., Path], tmp_path: Path
 ) -> None:
     torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    folder = tiny_factory("ForQuestionAnswering", seed=4)
-    tok = transformers.AutoTokenizer.from_pretrained(folder)
-    model = transformers.AutoModelForQuestionAnswering.from_pretrained(folder).eval()
+    folder, tok, model = _qa_model(tiny_factory, seed=4)
     questions = sentences(16, seed=21, low=2, high=4)
     contexts = sentences(16, seed=22, low=6, high=12)
     answers = []
@@ -118,13 +123,10 @@ def test_question_answering_reads_long_contexts_in_overlapping_windows(
     tiny_factory: Callable[..., Path], tmp_path: Path
 ) -> None:
     torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
     from ptmscope.perf.datasets_io import load_split
     from ptmscope.perf.tasks import question_answering as qa
 
-    folder = tiny_factory("ForQuestionAnswering", seed=8)
-    tok = transformers.AutoTokenizer.from_pretrained(folder)
-    model = transformers.AutoModelForQuestionAnswering.from_pretrained(folder).eval()
+    folder, tok, model = _qa_model(tiny_factory, seed=8)
     window = min(qa.WINDOW_TOKENS, tok.model_max_length)  # 128 for the tiny model
     stride = min(qa.STRIDE_TOKENS, window // 4)
     questions = sentences(12, seed=41, low=2, high=4)
