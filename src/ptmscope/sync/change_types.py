@@ -537,10 +537,7 @@ def _demote_tests(paths: list[_Path]) -> list[_Path]:
     if not any(p.path.lower().endswith(CODE_SUFFIXES) and p.vote != EXTERNAL_DOCUMENTATION
                for i, p in enumerate(paths) if i not in chosen):
         return paths  # tests next to docs or data only: the tests are the change
-    out = list(paths)
-    for i in tests:
-        out[i] = out[i]._replace(rule=_INCIDENTAL_TESTS)
-    return out
+    return _incidental(paths, tests, _INCIDENTAL_TESTS)
 
 
 def _demote_packaging(paths: list[_Path], text: str) -> list[_Path]:
@@ -559,9 +556,14 @@ def _demote_packaging(paths: list[_Path], text: str) -> list[_Path]:
         return paths
     if DEPENDENCY_EVIDENCE.search(text) is not None or UPDATE_WORDS.search(text) is not None:
         return paths
+    return _incidental(paths, packaging, _INCIDENTAL_PACKAGING)
+
+
+def _incidental(paths: list[_Path], indexes: Sequence[int], rule: Rule) -> list[_Path]:
+    """``paths`` with the paths at ``indexes`` decided by the quarter-vote ``rule``."""
     out = list(paths)
-    for i in packaging:
-        out[i] = out[i]._replace(rule=_INCIDENTAL_PACKAGING, vote=PROJECT_METADATA)
+    for i in indexes:
+        out[i] = out[i]._replace(rule=rule, vote=rule.vote)
     return out
 
 
