@@ -180,3 +180,26 @@ def test_sparse_3gb_pickle_is_mapped_and_its_tensor_bytes_never_read(tmp_path: P
     report = scan_paths([path])
     assert [i.construct for i in report.issues] == ["os.system"]
     assert report.bytes_read < 1024 * 1024 and report.inconclusive == ()
+
+
+def test_large_7z_members_are_spooled_to_disk_and_still_scanned(tmp_path: Path):
+    import tracemalloc
+
+    import py7zr
+
+    path = tmp_path / "big.7z"
+    filler = b"\x00" * (4 * 1024 * 1024)  # compresses to almost nothing
+    with py7zr.SevenZipFile(path, "w") as z:
+        for i in range(40):  # 160 MB once extracted
+            z.writestr(filler, f"blobs/{i}.bin")
+        z.writestr(MAL, "inner/data.pkl")
+    tracemalloc.start()
+    try:
+        report = scan_paths([path])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert any(i.construct == "builtins.eval" and i.path.endswith("big.7z:inner/data.pkl")
+               for i in report.issues)
+    # members past the in-memory budget went to temporary files, not to RAM
+    assert peak < 120 * 1024 * 1024, peak

@@ -13,14 +13,19 @@ import gzip
 import io
 import lzma
 import tarfile
+import tempfile
 import zlib
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar, cast
 
 from ptmscope.records import Severity
 from ptmscope.risk.base import Inconclusive, RiskIssue, Rule, ScanContext, Scanner, ScanResult
 
 MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
+#: Extracted 7z members stay in memory up to this size each, and only while all members held
+#: in memory total less than ``SPOOL_RAM_BUDGET``; the rest go to private temporary files.
+SPOOL_BYTES = 1024 * 1024
+SPOOL_RAM_BUDGET = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024**3
 
 RULES: tuple[Rule, ...] = (
@@ -196,18 +201,28 @@ class SevenZipScanner(Scanner):
                            f"{ctx.path}:{info.filename}", "7z")
 
             class _Mem(py7zr.io.Py7zIO):
+                """One extracted member: in memory while small, spooled to a private temporary
+                file past ``SPOOL_BYTES`` (a 7z can declare up to ``MAX_TOTAL_BYTES`` of
+                members, far more than should sit in RAM at once)."""
+
                 def __init__(self) -> None:
-                    self.buf = io.BytesIO()
+                    in_ram = ram[0] < SPOOL_RAM_BUDGET
+                    self.buf = cast(BinaryIO, tempfile.SpooledTemporaryFile(  # noqa: SIM115
+                        max_size=SPOOL_BYTES if in_ram else 1, prefix="ptmscope-7z-"))
+                    self.written = 0
                     self.overflow = False
 
                 def write(self, s: bytes | bytearray) -> int:
-                    if self.buf.tell() + len(s) > MAX_MEMBER_BYTES:
+                    if self.written + len(s) > MAX_MEMBER_BYTES:
                         self.overflow = True
                         return len(s)
+                    if self.written < SPOOL_BYTES:
+                        ram[0] += min(len(s), SPOOL_BYTES - self.written)
+                    self.written += len(s)
                     return self.buf.write(s)
 
                 def read(self, size: int | None = None) -> bytes:
-                    return self.buf.read(size)
+                    return self.buf.read(-1 if size is None else size)
 
                 def seek(self, offset: int, whence: int = 0) -> int:
                     return self.buf.seek(offset, whence)
@@ -216,9 +231,10 @@ class SevenZipScanner(Scanner):
                     """Nothing to flush."""
 
                 def size(self) -> int:
-                    return len(self.buf.getbuffer())
+                    return self.written
 
             members: dict[str, _Mem] = {}
+            ram = [0]  # bytes of extracted members held in memory (an upper estimate)
 
             class _Factory(py7zr.io.WriterFactory):
                 def create(self, filename: str) -> py7zr.io.Py7zIO:
@@ -229,15 +245,20 @@ class SevenZipScanner(Scanner):
                 archive.extract(factory=_Factory())
             except Exception as err:  # hostile input
                 result.inconclusive.append(Inconclusive(ctx.path, f"7z extraction failed: {err}"))
-        for name, mem in members.items():
-            if mem.overflow:
-                _issue(result, "ARCHIVE-LIMIT", Severity.HIGH, name, "member over the size bound",
-                       "decompression bomb", f"{ctx.path}:{name}", "7z")
-                result.inconclusive.append(Inconclusive(f"{ctx.path}:{name}", "size bound"))
-                continue
-            if ctx.dispatch is not None:
-                mem.buf.seek(0)
-                result.merge(ctx.dispatch(mem.buf, ctx.member(name, mem.size())))
+        try:
+            for name, mem in members.items():
+                if mem.overflow:
+                    _issue(result, "ARCHIVE-LIMIT", Severity.HIGH, name,
+                           "member over the size bound", "decompression bomb",
+                           f"{ctx.path}:{name}", "7z")
+                    result.inconclusive.append(Inconclusive(f"{ctx.path}:{name}", "size bound"))
+                    continue
+                if ctx.dispatch is not None:
+                    mem.buf.seek(0)
+                    result.merge(ctx.dispatch(mem.buf, ctx.member(name, mem.size())))
+        finally:
+            for mem in members.values():
+                mem.buf.close()  # frees the memory and deletes any spooled file
         return result
 
 
