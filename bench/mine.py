@@ -31,17 +31,15 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _child import Run, run
 from _gen_repo import RepoSpec, ensure_repo
 
 TARGET_VS_PYDRILLER = 10.0
@@ -105,41 +103,6 @@ elapsed = time.perf_counter() - start
 Path(dump).write_text(json.dumps(totals))
 print(json.dumps({"commits": len(totals), "total_s": elapsed}))
 """
-
-
-@dataclass(frozen=True)
-class Run:
-    """One finished child process.
-
-    Attributes:
-        wall_s: wall-clock seconds from start to exit.
-        cpu_s: user + system CPU seconds of the child and the children it waited for (git).
-        peak_mb: max RSS of the child or any child it waited for, in MiB.
-        result: the JSON object the child printed last, if any.
-    """
-
-    wall_s: float
-    cpu_s: float
-    peak_mb: float
-    result: dict[str, Any]
-
-
-def run(args: list[str], *, json_out: bool = False) -> Run:
-    """Run ``args`` to completion and measure it with ``wait4`` (this child's rusage only)."""
-    start = time.perf_counter()
-    stdout = subprocess.PIPE if json_out else subprocess.DEVNULL
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(args, stdout=stdout, stderr=errors)
-        out = proc.stdout.read() if proc.stdout is not None else b""
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace")
-            raise SystemExit(f"failed ({proc.returncode}): {' '.join(args[:4])}\n{message}")
-    result = json.loads(out.decode().strip().splitlines()[-1]) if json_out else {}
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, result)
 
 
 def median_run(runs: list[Run], key: str = "wall_s") -> Run:

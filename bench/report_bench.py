@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _child import run
 from ptmscope.demo.run import run_demo
 from ptmscope.report.bom import bom_facts, render_bom, validate_bom
 from ptmscope.report.data import load_report_data
@@ -85,14 +86,9 @@ def corpus_reports() -> None:
         exe = str(Path(sys.executable).with_name("ptmscope"))
         for label, extra in (("default budget", []), ("--details all", ["--details", "all"])):
             out = Path(tmp) / "corpus.html"
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            start = time.perf_counter()
-            subprocess.run([exe, "report", "--db", str(db), "-o", str(out), "-q", *extra],
-                           check=True)
-            seconds = time.perf_counter() - start
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            print(f"corpus report ({label}): {seconds:.1f} s, {out.stat().st_size:,} bytes, "
-                  f"peak {max(peak, before) // 1024} MB (1,000 families, 4,000 repos)")
+            done = run([exe, "report", "--db", str(db), "-o", str(out), "-q", *extra])
+            print(f"corpus report ({label}): {done.wall_s:.1f} s, {out.stat().st_size:,} "
+                  f"bytes, peak {done.peak_mb:.0f} MB (1,000 families, 4,000 repos)")
 
 
 def main() -> None:
