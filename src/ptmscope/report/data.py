@@ -370,16 +370,12 @@ def load_change_classifier() -> tuple[ChangeClassifier | None, str]:
     if classify is None:
         return None, ""
 
-    # Corpora repeat commits verbatim ("Update README.md", Hub upload messages): each distinct
-    # (platform, message, files) shape is classified once per report.
-    memo: dict[tuple[str, str, tuple[str, ...]], str] = {}
+    # Corpora repeat commits verbatim ("Update README.md", Hub upload messages): the sync
+    # layer's memo classifies each distinct (platform, message, files) shape once per report.
+    cached: Any = importlib.import_module("ptmscope.sync.profile").CachedClassifier(classify)
 
     def wrapped(commit: CommitRecord, paths: Sequence[str], platform: Platform) -> str:
-        key = (platform.value, commit.message, tuple(paths))
-        label = memo.get(key)
-        if label is None:
-            label = memo[key] = _type_name(classify(commit.message, list(paths), platform.value))
-        return label
+        return _type_name(cached(commit.message, list(paths), platform.value))
 
     return wrapped, "ptmscope.sync.change_types.classify_commit"
 
@@ -582,9 +578,11 @@ class RepoReads:
     """
 
     def __init__(self, store: Store, rids: Sequence[str], *, history: bool) -> None:
-        self.cards = store.cards_of(rids)
-        self.files = store.files_of(rids)
-        self.stats = store.commit_stats_of(rids)
+        """``history``: the commits and their files (family timelines); otherwise the card,
+        files at HEAD and commit counts (model sections). Only what is asked is read."""
+        self.cards = {} if history else store.cards_of(rids)
+        self.files = {} if history else store.files_of(rids)
+        self.stats = {} if history else store.commit_stats_of(rids)
         self.commits = store.commits_of(rids) if history else {}
         self.commit_files = store.commit_files_of(rids) if history else {}
 
