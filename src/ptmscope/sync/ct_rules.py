@@ -850,6 +850,8 @@ _DOC_DIRS = ("docs", "doc", "examples", "example", "notebooks", "tutorials", "tu
              "demos", "basic_demo", "releasenotes", "release_notes", "changelog.d")
 _DOC_IMAGE_DIRS = ("assets", "docs", "doc", "figures", "figs", "img", "imgs", "static", "media")
 _OUTPUT_DIRS = ("outputs", "output", "samples", "results", "generations", "predictions")
+#: Folders whose code reads, converts or cleans the training data.
+_DATA_CODE_DIRS = ("data", "datasets", "dataset", "corpus", "data_utils")
 
 _FILE_RULES: tuple[Rule, ...] = (
     _file(
@@ -1011,7 +1013,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "data/clean_*.py, data/split_long_conversation.py, data/convert_alpaca.py",
         substrings=("clean", "dedup", "filter", "split", "normaliz", "process", "merge",
                     "tokeniz", "augment", "transform"),
-        within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
+        within_dirs=_DATA_CODE_DIRS,
         only_suffixes=CODE_SUFFIXES,
     ),
     _file(
@@ -1022,7 +1024,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "labelling guide says (checked before convert_*.py checkpoint converters).",
         "data/convert_*.py, datasets/formatters.py",
         substrings=("convert", "format"),
-        within_dirs=("data", "datasets", "dataset", "corpus", "data_utils"),
+        within_dirs=_DATA_CODE_DIRS,
         only_suffixes=CODE_SUFFIXES,
     ),
     _file(
