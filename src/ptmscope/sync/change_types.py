@@ -253,16 +253,19 @@ def explain_commit(
     if decided is not None:
         return decided
     decided = _file_stage(text, paths, named)
+    # README + new code that no file rule knows ("add UniXcoder model" with unixcoder.py): the
+    # page documents the code, so the message says what the code is; with no telling word the
+    # page's label is only a guess.
+    readme_guess = False
     if decided is not None:
         if decided.label == EXTERNAL_DOCUMENTATION and unknown_code:
-            # README + new code that no file rule knows ("add UniXcoder model" with
-            # unixcoder.py): the page documents the code, so the message says what the code is.
             words = _fallback_stage(text, shown, first_line, paths)
             if words.label not in (UNCLASSIFIED, EXTERNAL_DOCUMENTATION):
                 decided = words
+            readme_guess = decided.label == EXTERNAL_DOCUMENTATION
     else:
         decided = _fallback_stage(text, shown, first_line, paths)
-    if learned and _is_weak(decided):
+    if learned and (readme_guess or _is_weak(decided)):
         return _learned_stage(decided, original, files, plat)
     return decided
 

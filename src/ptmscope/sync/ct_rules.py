@@ -94,7 +94,7 @@ GH_ONLY: frozenset[str] = frozenset({GITHUB})
 #: File suffixes counted as source code (for guards such as "comment-only change").
 CODE_SUFFIXES: tuple[str, ...] = (
     ".py", ".pyx", ".cu", ".cuh", ".cpp", ".cc", ".c", ".h", ".hpp", ".js", ".ts", ".sh",
-    ".rs", ".go", ".java", ".jl", ".lua", ".r", ".scala",
+    ".slurm", ".sbatch", ".rs", ".go", ".java", ".jl", ".lua", ".r", ".scala",
 )
 IMAGE_SUFFIXES: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
 MEDIA_SUFFIXES: tuple[str, ...] = (*IMAGE_SUFFIXES, ".wav", ".mp3", ".flac", ".mp4", ".webm")
@@ -171,6 +171,8 @@ class Rule:
         except_substrings: a file rule never matches a base name containing one of these
             (a data-file rule skips eval_results.json).
         except_dirs: a file rule never matches a path inside one of these folders.
+        stem_pattern: for file rules, a path also matches when its lower-cased base name
+            without the extension matches this whole pattern (a model name: ``wavlm.py``).
         weak: for file rules, a source-code path it matches is only a guess from a broad name
             or folder (train.py, models/, data/): a message that names the change outright
             overrides it (``Guard.WEAK_FILES``).
@@ -200,6 +202,7 @@ class Rule:
     except_substrings: tuple[str, ...] = ()
     weak: bool = False
     except_dirs: frozenset[str] = frozenset()
+    stem_pattern: re.Pattern[str] | None = None
 
     @property
     def label(self) -> str:
@@ -236,6 +239,8 @@ class Rule:
             or (bool(self.prefixes) and base.startswith(self.prefixes))
             or (bool(self.suffixes) and base.endswith(self.suffixes))
             or (bool(self.substrings) and any(s in base for s in self.substrings))
+            or (self.stem_pattern is not None
+                and self.stem_pattern.fullmatch(base.rpartition(".")[0] or base) is not None)
         )
 
     def matches_dirs(self, dirs: tuple[str, ...]) -> bool:
@@ -252,6 +257,13 @@ MODEL_NAMES = (
     r"|triever|phi-?\d|mistral|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus"
     r"|zephyr|vicuna|hermes|embedder"
     r"|resnet|yolo\w*|dino\w*|diffusion|unet|vae|gan|rm|lm|net)\b"
+)
+
+#: Base names (without extension) of files that hold one model's code: a model name alone,
+#: with no verb or purpose joined by "_" (prepare_starcoder.py, inference_vllm.py are scripts).
+MODEL_FILE_STEMS = (
+    r"[a-z0-9-]*(?:bert|gpt\d?|t5|llama|bart|coder|former|vit|mamba|rwkv|wavlm|hubert|mistral"
+    r"|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus|resnet|unet|vae|gan|esm\w*)"
 )
 
 
@@ -311,6 +323,7 @@ def _file(
     except_substrings: tuple[str, ...] = (),
     weak: bool = False,
     except_dirs: tuple[str, ...] = (),
+    stem_pattern: str | None = None,
 ) -> Rule:
     labels = DEPENDENCY_LABELS if label == DEPENDENCY else (label,)
     return Rule(
@@ -333,6 +346,7 @@ def _file(
         except_substrings=except_substrings,
         weak=weak,
         except_dirs=frozenset(except_dirs),
+        stem_pattern=re.compile(stem_pattern) if stem_pattern else None,
     )
 
 
@@ -562,6 +576,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?(?:\b(?:crash\w*|regression|segfault"
         r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*)"
         r"|(?:error|exception))\b"
+        r"|fix(?:e[sd]|ing)?\b [\w-]{1,30} imports?\b"
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
@@ -711,7 +726,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.training_code",
         TRAINING_INFRASTRUCTURE,
         r"\b(?:pre-?training|fine-?tuning|finetuning|instruction[ -]tuning|training|tuning)"
-        r" (?:code|scripts?|loop|recipes?)\b",
+        r" (?:code|scripts?|loop|recipes?)\b|\bearly[ -]stopping\b",
         "Training code named in the message (\"Add SimMIM pre-training code\", \"add instruction "
         "tuning script\") is training infrastructure even in a data or model folder.",
         '"Add pre-training code", "add instruction tuning script"',
@@ -725,7 +740,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bzero-?shot (?:eval\w*|classification(?! models?\b)|accuracy)"
         r"|\bvalidation (?:loop|step|set|split|metrics?|loss)\b|\bperplexity\b"
         r"|\b(?:mmlu|humaneval|gsm8k|hellaswag|bleu|rouge|wer|map@\w+|f1[ -]score)\b"
-        r"|\baccuracy (?:metrics?|numbers|scores|table)\b|\bmetrics\b",
+        r"|\baccuracy (?:metrics?|numbers|scores|table)\b|\bmetrics\b"
+        r"|^add\w* (?:the |an? )?(?:official )?(?:[\w-]+ )?scorer\b",
         "Evaluation code named in the message (\"add zero-shot ImageNet eval\", \"add "
         "perplexity metric\") is validation even in a training or model folder.",
         '"add zero-shot ImageNet eval", "compute perplexity on the validation set"',
@@ -770,7 +786,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\bdata ?loaders?\b|\bdata ?loading\b|\bdata ?pipeline\b|\bdatasets?\b|\bcorpus\b"
         r"|\bload(?:s|ing)? (?:the |a )?(?:data|samples|shards)\b|\bwebdataset\b"
         r"|\bstreaming (?:data\w*|shards)\b|\b(?:data|dataset|shards?) streaming\b"
-        r"|\bdata(?:set)? conversion\b|\bconvert\w* (?:the )?(?:data|datasets?)\b",
+        r"|\bdata(?:set)? conversion\b|\bconvert\w* (?:the )?(?:data|datasets?)\b"
+        r"|\bdownload\w* (?:and \w+ )?(?:the |a )?(?:data\w*|corpus|corpora|pile|enwik8)\b"
+        r"|\b(?:data|dataset|corpus|pile|enwik8) downloads?\b",
         "Datasets and data loading named in the message are input data, even in train.py.",
         '"add data loader for webdataset shards", "support HF datasets streaming"',
         guard=Guard.WEAK_FILES,
@@ -818,7 +836,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:chore(?:\([^)\n]{0,40}\))?: ?)?(?:lint(?:ing)?|pre-commit|formatting)[ \t.]*$"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
-        r"|(?:pyright|mypy|flake8|pylint|type[- ]check\w*) (?:errors?|warnings?|issues?))\b"
+        r"|(?:pyright|mypy|flake8|pylint|type[- ]check\w*) (?:errors?|warnings?|issues?)"
+        r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
+        r"|remov\w* (?:an? |the |some )?debug(?:ging)? (?:prints?|statements?|output|logging))\b"
         r"|^style(?:\([^)\n]{0,40}\))?!?:",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
@@ -832,7 +852,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:update|upload|add)[sd]? files|(?:del|delete|remove)[sd]? (?:useless|unused|old"
         r"|unnecessary|redundant) files"
         r"|minor( (fix(es)?|changes|updates|edits))?"
-        r"|changes|tmp|temp|cleanup|\.)[ \t.!]*(\n|\Z)"
+        r"|changes|tmp|temp|cleanup|refactor(?:ed|ing)?(?: (?:code|utils))?|reformat(?:ted)?"
+        r"|\.)[ \t.!]*(\n|\Z)"
         r"|\A\s*internal change\b"
         r"|\A\s*merge (?:pull request|branch|remote-tracking branch)\b[^\n]{0,200}"
         r"(?:\n\s*[\w-]{0,20}\s*)?\Z",
@@ -1017,6 +1038,19 @@ _FILE_RULES: tuple[Rule, ...] = (
         only_suffixes=CODE_SUFFIXES,
     ),
     _file(
+        "file.data_preparation",
+        PREPROCESSING,
+        "Scripts that prepare a corpus for training (prepare_slimpajama.py, prepare_data.py, "
+        "make_tf_records.py, create_pretraining_data.py) tokenise, pack and shard it: "
+        "preprocessing. Inside data folders the data rules decide instead.",
+        "prepare_*.py, make_tf_records.py, create_pretraining_data.py",
+        prefixes=("prepare_", "make_tf_record", "create_tf_record", "create_pretraining_data"),
+        only_suffixes=CODE_SUFFIXES,
+        except_substrings=("resource",),
+        except_dirs=_DATA_CODE_DIRS,
+        weak=True,
+    ),
+    _file(
         "file.data_converters",
         INPUT_DATA,
         "Dataset converters and formatters in data folders (datasets/convert_treebank.py, "
@@ -1070,9 +1104,10 @@ _FILE_RULES: tuple[Rule, ...] = (
         "file.modeling_code",
         MODEL_STRUCTURE,
         "Modeling code (architecture, layers), on GitHub and as Hub remote code.",
-        "modeling_*.py, model.py, layers.py, networks_*.py, merge_*_adapters.py",
+        "modeling_*.py, model.py, layers.py, networks_*.py, merge_*_adapters.py, convert*.py "
+        "(checkpoint converters rewrite the weights into another model format)",
         names=("model.py", "models.py", "modeling.py", "layers.py", "modules.py", "network.py"),
-        prefixes=("modeling_", "modelling_", "convert_", "networks_", "network_", "merge_"),
+        prefixes=("modeling_", "modelling_", "convert", "networks_", "network_", "merge_"),
         only_suffixes=CODE_SUFFIXES,
         except_substrings=("dataset",),
         weak=True,
@@ -1098,6 +1133,8 @@ _FILE_RULES: tuple[Rule, ...] = (
                "evaluation.py", "evaluator.py"),
         prefixes=("eval", "val_", "validat", "zero_shot", "zeroshot", "benchmark", "test_"),
         only_suffixes=CODE_SUFFIXES,
+        # "eval_quantized_model.py" in quantization/ checks the quantization it ships with
+        except_dirs=("quantization", "quantize"),
     ),
     _file(
         "file.model_code_dirs",
@@ -1108,6 +1145,8 @@ _FILE_RULES: tuple[Rule, ...] = (
               "embeddings", "zoo", "model_zoo",
               "backbone", "backbones", "networks", "nets"),
         only_suffixes=CODE_SUFFIXES,
+        # a trainer in a model folder (stanza/models/pos/trainer.py) is training code
+        except_substrings=("trainer",),
         weak=True,
     ),
     _file(
@@ -1135,7 +1174,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "kernels/, csrc/, *.cu, *.cuh, quantization/, quantiz*.py, quant_*.py",
         prefixes=("quantiz", "quant_"),
         suffixes=(".cu", ".cuh", "_quant.py", "_quantizer.py"),
-        dirs=("kernels", "csrc", "quantization"),
+        dirs=("kernels", "csrc", "quantization", "quantize"),
         only_suffixes=CODE_SUFFIXES,
     ),
     _file(
@@ -1232,6 +1271,7 @@ _FILE_RULES: tuple[Rule, ...] = (
                   "ppo", "run_"),
         substrings=("_trainer", "slurm"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
+              "pretrain", "pretraining",
               "optim", "optimizers"),
         # YAML/JSON in train/ folders are hyper-parameter files (file.yaml_config), and
         # pretrained.py loads published weights: neither is training code.
@@ -1360,6 +1400,17 @@ _FILE_RULES: tuple[Rule, ...] = (
         substrings=("_demo.",),
         suffixes=(".md", ".rst", ".mdx", ".ipynb"),
         dirs=_DOC_DIRS,
+    ),
+    _file(
+        "file.model_named_code",
+        MODEL_STRUCTURE,
+        "A source file named after a model (WavLM/WavLM.py, UniXcoder/unixcoder.py, "
+        "deberta/bert.py) holds that model's code; checked last, so training, evaluation, demo "
+        "and data scripts keep their own labels.",
+        "wavlm.py, unixcoder.py, bert.py, encoder.py, unet.py",
+        stem_pattern=MODEL_FILE_STEMS,
+        only_suffixes=CODE_SUFFIXES,
+        weak=True,
     ),
 )
 
