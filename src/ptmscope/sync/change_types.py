@@ -676,7 +676,7 @@ def _facts(paths: list[_Path]) -> _Facts:
         incidental = rule is not None and rule.weight < 1.0
         is_code = p.path.lower().endswith(CODE_SUFFIXES)
         has_code = has_code or is_code
-        all_code = all_code and is_code
+        all_code = all_code and (is_code or incidental)  # a release note rides along
         if not p.path.lower().endswith(MEDIA_SUFFIXES):
             only_media = False
         if vote not in _NON_SUBSTANTIVE:

@@ -414,8 +414,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:(?:[\w-]{1,20}: )?release[sd]?\s*:?\s*v?\d(?!\d*(?:\.\d+)?[bm]\b)|release\s*$"
         r"|(?:version )?v?\d+\.\d+(?:\.\d+)?\S*\s*$"
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
-        r"|chore\(release\))"
-        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump|update version to \d"
+        r"|chore\(release\)|version(?:\([^)\n]{0,40}\))?\s*:\s*v?\d+\.\d+)"
+        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump"
+        r"|update (?:the )?version to v?\d"
         r"|^(?:up|update[sd]?|bump(?:ed)?|increase[sd]?) (?:the )?version[ \t.]*$"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
         r"|prepare (?:for )?release)\b",
@@ -884,6 +885,16 @@ _FILE_RULES: tuple[Rule, ...] = (
         weight=0.25,
     ),
     _file(
+        "file.release_notes",
+        EXTERNAL_DOCUMENTATION,
+        "Release-note fragments (reno's releasenotes/notes/*.yaml, towncrier's changelog.d/) "
+        "ride along with every change in the projects that use them: a quarter vote, so the "
+        "change itself decides.",
+        "releasenotes/notes/*.yaml, changelog.d/*.md",
+        dirs=("releasenotes", "release_notes", "changelog.d"),
+        weight=0.25,
+    ),
+    _file(
         "file.training_checkpoint_dir",
         TRAINING_INFRASTRUCTURE,
         "Everything inside an intermediate Trainer checkpoint folder (optimizer, scheduler, RNG "
@@ -1240,6 +1251,17 @@ _FILE_RULES: tuple[Rule, ...] = (
                     "cityscapes", "kinetics", "ade20k", "pile", "c4", "redpajama", "fineweb"),
         requires_prefixes=("download", "get_", "fetch", "prepare_"),
         only_suffixes=CODE_SUFFIXES,
+    ),
+    _file(
+        "file.model_registry",
+        SHARING,
+        "A list of the published models that an app or a release page reads (gpt4all's "
+        "models3.json, OPUS-MT's released-models.txt) announces which models users can get: "
+        "sharing. It counts double, as the model pages committed with it describe those models.",
+        "metadata/models3.json, models.json, released-models.txt",
+        names=("models.json", "models2.json", "models3.json", "released-models.txt",
+               "released_models.txt"),
+        weight=2.0,
     ),
     _file(
         "file.distribution",
