@@ -415,6 +415,10 @@ def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | 
             weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + weight
     if not weights:
         return None
+    if all(p.rule is None or p.rule.weight < 1.0 for p in paths) and _has_unknown_code(paths):
+        # only files that ride along (tests, a setup.py bump, a release note) next to code no
+        # rule knows: the code is the change, so the message has to say what it is
+        return None
     if DEPENDENCY in weights and len(weights) > 1 and _TO_REQUIREMENTS.search(text):
         weights[DEPENDENCY] += 1.0  # "add optimum to requirements" with the README that says so
     if (
@@ -467,7 +471,7 @@ def _fallback_stage(
             continue
         word = shown[found.start() : found.end()].strip()
         label, why = _resolve(rule.vote, text, paths)
-        unknown = f" and none of the {len(paths)} file(s) matched a file rule" if paths else ""
+        unknown = f" and {_files_shown_nothing(paths)}" if paths else ""
         return Classification(
             label, rule.id, (word,), f"no file decided{unknown}; the message says {word!r}{why}"
         )
@@ -476,11 +480,17 @@ def _fallback_stage(
     ))
 
 
+def _files_shown_nothing(paths: list[_Path]) -> str:
+    """Why the files decided nothing: no rule matched, or only files that ride along did."""
+    if any(p.rule is not None for p in paths):
+        return (f"only files that ride along (tests, packaging, release notes) among its "
+                f"{len(paths)} file(s) matched a file rule, next to code that none matched")
+    return f"none of the {len(paths)} file(s) matched a file rule"
+
+
 def _why_unclassified(text: str, paths: list[_Path], merge: bool) -> str:
     shown = ", ".join(p.path for p in paths[:3]) + (", ..." if len(paths) > 3 else "")
-    files = f"none of its {len(paths)} file(s) ({shown}) matches a file rule" if paths else (
-        "it lists no files"
-    )
+    files = f"{_files_shown_nothing(paths)} ({shown})" if paths else "it lists no files"
     if merge:
         return f"merge commit: {files} and the merge message names no change"
     if not text.strip():

@@ -581,7 +581,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
-        r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this))?\s*(?:\(#\d+\))?\s*(?:\n|\Z)",
+        r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this))?\s*(?:\(#\d+\))?\s*(?:\n|\Z)"
+        # a merge with no body from a fix branch ("from user/fix-tqdm-import")
+        r"|\A\s*merge pull request #\d+ from [\w.-]+/(?:bug|hot)?fix[\w.-]*\s*\Z",
         "A bug fix in code (\"Fix bug ...\", \"fix crash when ...\", \"Handle None in ... edge "
         "case\", a bare \"fix\") fits no change type (the study dropped bug fixes): "
         "unclassified, even when a modeling or training file matches.",
@@ -694,7 +696,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # flat alternation of "\b..." branches (bench/classify.py)
         r"\b(?:faster\b|speed(?:s|ing)?[ -]?up\b|speed-?ups?\b|vectori[sz]e[sd]?\b|offload\w*"
         r"|for speed\b|memory(?: usage| footprint| consumption|[ -]efficien\w*| saving\w*"
-        r"| requirements?| use| leak\w*)\b|latency\b|throughput\b|fused\b"
+        r"| requirements?| use| leak\w*)\b|latency\b|throughput\b|(?<!-)fused\b"
         r"|(?:reduc\w*|lower\w*|sav\w*|less|low|decreas\w*|cut\w*|fit\w*|minimi[sz]\w*) "
         r"(?:[\w-]+ )?memory\b|\blazy[ -]?load\w*"
         r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cach\w*"
@@ -773,7 +775,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
         r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
-        r"|\bfeaturi[sz]\w*|\bdecontaminat\w*"
+        r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -840,7 +842,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:pyright|mypy|flake8|pylint|type[- ]check\w*) (?:errors?|warnings?|issues?)"
         r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
         r"|remov\w* (?:an? |the |some )?debug(?:ging)? (?:prints?|statements?|output|logging))\b"
-        r"|^style(?:\([^)\n]{0,40}\))?!?:",
+        r"|^style(?:\([^)\n]{0,40}\))?!?:|^\[(?:black|isort|ruff|yapf|flake8|lint|style|format)\]",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
         "(the study dropped them as uncategorized): unclassified, whatever code they touch.",
         '"Format code with black", "Remove unused imports", "style: fix lint errors"',
@@ -853,9 +855,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:update|upload|add)[sd]? files|(?:del|delete|remove)[sd]? (?:useless|unused|old"
         r"|unnecessary|redundant) files"
         r"|minor( (fix(es)?|changes|updates|edits))?"
-        r"|changes|tmp|temp|cleanup|refactor(?:ed|ing)?(?: (?:code|utils))?|reformat(?:ted)?"
+        r"|changes|tmp|temp|clean[ -]?up|small (?:tweaks|changes|fixes)"
+        r"|refactor(?:ed|ing)?(?: (?:code|utils))?|reformat(?:ted)?"
         r"|\.)[ \t.!]*(\n|\Z)"
         r"|\A\s*internal change\b"
+        # fbcode exports: the summary names only the pull request it came from
+        r"|\A\s*summary:\s*pull request resolved:\s*\S+\s*(?:differential revision:\s*\S+\s*)?\Z"
         r"|\A\s*merge (?:pull request|branch|remote-tracking branch)\b[^\n]{0,200}"
         r"(?:\n\s*[\w-]{0,20}\s*)?\Z",
         "A message that is only 'wip', 'update' or 'fix', \"Internal change\" (an automatic "
@@ -870,10 +875,11 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
 # --- stage 2: file rules (first match labels a path; order matters) ---------------------------
 _DOC_DIRS = ("docs", "doc", "examples", "example", "notebooks", "tutorials", "tutorial", "demo",
              "demos", "basic_demo", "releasenotes", "release_notes", "changelog.d")
-_DOC_IMAGE_DIRS = ("assets", "docs", "doc", "figures", "figs", "img", "imgs", "static", "media")
+_DOC_IMAGE_DIRS = ("assets", "docs", "doc", "figures", "figs", "img", "imgs", "static", "media",
+                   "pictures", "pics")
 _OUTPUT_DIRS = ("outputs", "output", "samples", "results", "generations", "predictions")
 #: Folders whose code reads, converts or cleans the training data.
-_DATA_CODE_DIRS = ("data", "datasets", "dataset", "corpus", "data_utils")
+_DATA_CODE_DIRS = ("data", "datasets", "dataset", "corpus", "data_utils", "data_prep")
 
 _FILE_RULES: tuple[Rule, ...] = (
     _file(
@@ -928,7 +934,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=("copying", "use_policy", "acceptable_use", "dockerfile", "contributors",
                   "docker-compose"),
         suffixes=(".pyc",),
-        substrings=("license", "licence"),
+        substrings=("license", "licence", "许可协议"),  # 许可协议: "licence agreement"
         dirs=(".github", ".circleci", ".gitlab", ".devcontainer", "docker", ".azure-pipelines"),
     ),
     _file(
@@ -1119,6 +1125,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "(checkpoint converters rewrite the weights into another model format)",
         names=("model.py", "models.py", "modeling.py", "layers.py", "modules.py", "network.py"),
         prefixes=("modeling_", "modelling_", "convert", "networks_", "network_", "merge_"),
+        suffixes=("_to_hf.py",),
         only_suffixes=CODE_SUFFIXES,
         except_substrings=("dataset",),
         weak=True,
@@ -1219,6 +1226,18 @@ _FILE_RULES: tuple[Rule, ...] = (
         except_substrings=(".ipynb", "prediction"),
         except_dirs=("datasets", "dataset"),
         weak=True,
+    ),
+    _file(
+        "file.result_metrics",
+        VALIDATION_INFRASTRUCTURE,
+        "Metric files in a results folder (results/Llama-3-Ko/kobest.json, results/ablation.csv) "
+        "report evaluation results: validation. Predictions and generated samples there stay "
+        "output data.",
+        "results/**/*.json, results/*.csv",
+        within_dirs=("results",),
+        dirs=("results",),
+        only_suffixes=(".json", ".csv", ".tsv"),
+        except_substrings=("pred", "output", "generat", "sample", "completion", "answer"),
     ),
     _file(
         "file.outputs",
@@ -1420,7 +1439,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=("readme", "example", "demo", "web_demo", "cli_demo", "gradio_demo",
                   "model_card"),
         substrings=("_demo.",),
-        suffixes=(".md", ".rst", ".mdx", ".ipynb"),
+        suffixes=(".md", ".rst", ".mdx", ".ipynb", ".pdf"),
         dirs=_DOC_DIRS,
     ),
     _file(
