@@ -444,7 +444,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|update [\w@./-]{1,100} action to v?\d)"
         r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
         r"|base image (?:to|from))\b"
-        r"|^(?:update|bump|upgrade)\w* (?:the )?dockerfile (?:to|for) (?:use )?[\w.-]{1,40} ?v?\d"
+        r"|^(?:update|bump|upgrade)\w* (?:the )?docker(?:file)?[\w.-]{0,20} (?:to|for) (?:use )?"
+        r"[\w.-]{1,40} ?v?\d"
         r"|\b(?:bump|updat|upgrad)\w*\b[^\n]{0,40}?\bsubmodules?\b",
         "Dependabot/Renovate/pre-commit.ci version bumps update a third-party dependency, also "
         "when it is a CI action, a pre-commit hook or a Docker base image (any base-image "
@@ -466,7 +467,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.checkpoint_links",
         SHARING,
-        r"\b(links?|download(s|able)?|releas\w*|add(ed|s)?|upload(ed|s)?|publish\w*)\b[^\n]{0,40}"
+        r"\b(links?|download(s|able)?|releas\w*|add(ed|s)?|updat\w*|upload(ed|s)?|publish\w*)\b"
+        r"[^\n]{0,40}"
         r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b"
         r"|\b(?:add(?:ed|s|ing)?|releas\w*)\b[^\n]{0,40}\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|发布"
         r"|\b(?:checkpoint|download|weights?) links?\b|\bmodel zoo\b|\bmodel list\b",
@@ -682,12 +684,26 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(?:pipeline|tensor|data|model|sequence|context|expert|fully sharded)[ -]parallel\w*"
         r"|\bdistributed (?:training|data parallel|launch\w*)\b|\bddp\b|\bfsdp\b|\bdeepspeed\b"
         r"|\bzero-?[123]\b|\bmulti-?(?:gpu|node) (?:training|support|launch\w*)\b|\bmegatron\b"
-        r"|\btorchrun\b|\bslurm\b|\bresume (?:training|from checkpoint)\b",
+        r"|\btorchrun\b|\bslurm\b|\bresume (?:training|from checkpoint)\b"
+        r"|\bsav\w* (?:the )?(?:best|last|latest|top-?k) (?:checkpoints?|models?)\b",
         "Distributed and multi-GPU training (parallelism, DDP/FSDP/DeepSpeed, launchers, "
         "resuming) is training infrastructure, also in model code.",
         '"Add pipeline parallelism", "support FSDP", "multi-node training with torchrun"',
         guard=Guard.WEAK_FILES,
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts",
+    ),
+    _msg(
+        "message.gradient_checkpointing",
+        TRAINING_INFRASTRUCTURE,
+        r"^(?![^\n]*\b(?:memory|fit|offload\w*|faster|speed\w*|vram|sav\w+|oom)\b)"
+        r"[^\n]*\b(?:gradient|activation) checkpointing\b",
+        "On GitHub, gradient (activation) checkpointing as a training option (\"support gradient "
+        "checkpointing kwargs in run_sft\", \"make activation checkpointing configurable\") is "
+        "training infrastructure; when the message names the memory it saves it is "
+        "performance (message.performance).",
+        '"feat(trainer): support gradient checkpointing", "fix gradient checkpointing"',
+        platforms=GH_ONLY,
+        guard=Guard.WEAK_FILES,
     ),
     _msg(
         "message.performance",
@@ -750,7 +766,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add zero-shot ImageNet eval", "compute perplexity on the validation set"',
         guard=Guard.WEAK_FILES,
         # "early stopping by validation loss", "evaluation strategy in Trainer defaults": training
-        unless=r"\btrainer\b|\bearly[ -]stopping\b",
+        unless=r"\btrainer\b|\bearly[ -]stopping\b|\bsav\w* (?:the )?best\b",
     ),
     _msg(
         "message.architecture",
@@ -795,7 +811,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "Datasets and data loading named in the message are input data, even in train.py.",
         '"add data loader for webdataset shards", "support HF datasets streaming"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bresum\w*",
     ),
     _msg(
         "message.new_model",
@@ -1068,6 +1084,27 @@ _FILE_RULES: tuple[Rule, ...] = (
         weak=True,
     ),
     _file(
+        "file.prompt_formatting",
+        PREPROCESSING,
+        "Prompt and chat formatting code (FastChat's conversation.py, unsloth's "
+        "chat_templates.py, axolotl's prompt_strategies/) turns conversations into the token "
+        "sequences the model trains on: preprocessing, like a Hub chat_template.",
+        "conversation.py, chat_templates.py, prompter.py, prompt_strategies/",
+        names=("conversation.py", "conversations.py", "chat_template.py", "chat_templates.py",
+               "prompter.py", "prompters.py", "prompt_tokenizers.py", "conv_templates.py"),
+        dirs=("prompt_strategies",),
+        only_suffixes=CODE_SUFFIXES,
+    ),
+    _file(
+        "file.dataset_converters",
+        INPUT_DATA,
+        "Scripts named as dataset converters (convert_dataset_hf.py, convert_dataset_json.py) "
+        "produce the training data set, wherever they live.",
+        "convert_dataset*.py, convert_data_*.py",
+        prefixes=("convert_dataset", "convert_data_", "convert_data."),
+        only_suffixes=CODE_SUFFIXES,
+    ),
+    _file(
         "file.data_converters",
         INPUT_DATA,
         "Dataset converters and formatters in data folders (datasets/convert_treebank.py, "
@@ -1279,7 +1316,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "sharing. It counts double, as the model pages committed with it describe those models.",
         "metadata/models3.json, models.json, released-models.txt",
         names=("models.json", "models2.json", "models3.json", "released-models.txt",
-               "released_models.txt"),
+               "released_models.txt", "catalog.json", "model-catalog.json"),
         weight=2.0,
     ),
     _file(
