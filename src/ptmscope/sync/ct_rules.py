@@ -509,6 +509,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "example notebook).",
         '"docs: add tokenization example" with README.md and examples/tokenizer.ipynb',
         guard=Guard.NO_CODE,
+        unless=r"^docs?\(contribut\w*\)",  # contributor guides are internal documentation
     ),
     _msg(
         "message.hub_architecture_config",
@@ -592,8 +593,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"Fix bug in beam search", "fix crash when batch is empty", "Handle None in edge case", '
         '"fix import"',
         guard=Guard.ALL_CODE,
-        # "Add tests for tokenizer edge cases" adds tests, it fixes nothing
-        unless=r"^add\w* (?:unit |more )?tests?\b",
+        # "Add tests for tokenizer edge cases" adds tests, it fixes nothing; "hotfix: add
+        # tiktoken to install_requires" adds a dependency
+        unless=r"^add\w* (?:unit |more )?tests?\b|\binstall_requires\b|\brequirements\b",
     ),
     _msg(
         "message.todo_note",
@@ -1662,6 +1664,8 @@ PACKAGING_MANIFESTS: frozenset[str] = frozenset({"setup.py", "setup.cfg", "pypro
 #: version constraints, or a well-known package named in the message.
 DEPENDENCY_EVIDENCE = _p(
     r"\bdependenc\w*|\bdeps\b|\brequire(ments?|s|d)?\b|\binstall_requires\b|\bextras?\b"
+    # "add decord for video loading": a package added for a purpose
+    r"|^add\w* (?!support\b)[\w.-]{2,40} (?:for|to support|as a)\b"
     r"|\bto setup(?:\.py|\.cfg)?\s*$|\bfrom (?:setup\.(?:py|cfg)|pyproject\.toml)\b"
     r"|\boptional\b|\b(torch|pytorch|transformers|numpy|scipy|einops|accelerate|sentencepiece"
     r"|tiktoken|tokenizers|safetensors|datasets|peft|bitsandbytes|deepspeed|flash[-_]attn"
