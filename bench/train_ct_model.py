@@ -26,7 +26,7 @@ from ptmscope.sync.ct_learned import FEATURE_VERSION, MODEL_FILE, commit_feature
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 #: The newest blind sets: unseen by the rules and by the model (measured, never trained on).
-DEFAULT_HOLD_OUT = ("commits_blind15a.jsonl", "commits_blind15b.jsonl")
+DEFAULT_HOLD_OUT = ("commits_blind16a.jsonl", "commits_blind16b.jsonl")
 #: Inverse regularisation strength (chosen on blind set 8a among 2, 5 and 10).
 C = 5.0
 #: Tokens seen in fewer training commits are left out (they carry little and double the file;
