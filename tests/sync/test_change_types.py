@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ptmscope.records import Platform
+from ptmscope.sync import change_types
 from ptmscope.sync.change_types import (
     CHANGE_TYPES,
     MAX_EVIDENCE,
@@ -547,10 +548,10 @@ def test_tie_is_broken_by_precedence_model_before_validation() -> None:
 
 def test_majority_by_weight_beats_count() -> None:
     # one weight file (2) against one doc and one metadata file (1 + 1): tie -> precedence.
-    got = explain_commit("stuff", ["model.bin", "README.md", "LICENSE"], GH)
+    got = explain_commit("stuff", ["model.bin", "README.md", "LICENSE"], GH, learned=False)
     assert got.label == "model structure"
     # three docs (3) beat one weight file (2).
-    got = explain_commit("stuff", ["model.bin", "a.md", "b.md", "c.md"], GH)
+    got = explain_commit("stuff", ["model.bin", "a.md", "b.md", "c.md"], GH, learned=False)
     assert got.label == "external documentation"
 
 
@@ -581,7 +582,7 @@ def test_bulk_upload_with_unknown_files_is_sharing() -> None:
     ],
 )
 def test_dependency_kind(message: str, kinds: list[str], label: str) -> None:
-    got = explain_commit(message, ["requirements.txt"], GH, change_kinds=kinds)
+    got = explain_commit(message, ["requirements.txt"], GH, change_kinds=kinds, learned=False)
     assert got.label == label
     assert "combine.dependency_kind" in got.reason
 
@@ -649,9 +650,11 @@ def test_comment_messages_in_code_are_internal_documentation_on_both_platforms()
 
 def test_hub_only_messages_do_not_fire_on_github() -> None:
     assert classify_commit("Upload 3 files", ["a.md", "b.py", "model.bin"], HF) == "sharing"
-    assert classify_commit("Upload 3 files", ["a.md", "b.py", "model.bin"], GH) == (
-        "model structure")
-    assert classify_commit("Training in progress, step 5", ["x.bin"], GH) == "model structure"
+    rules_only = explain_commit("Upload 3 files", ["a.md", "b.py", "model.bin"], GH,
+                                learned=False)
+    assert rules_only.label == "model structure"
+    trainer_words = explain_commit("Training in progress, step 5", ["x.bin"], GH, learned=False)
+    assert trainer_words.label == "model structure"
 
 
 def test_platform_enum_is_accepted() -> None:
@@ -839,8 +842,12 @@ EXAMPLES = [
 ]
 
 
-def test_embedding_stage_only_touches_unclassified_commits() -> None:
+def test_embedding_stage_only_touches_unclassified_commits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from ptmscope.sync.ct_embedding import RULE_ID, EmbeddingFallback
+
+    monkeypatch.setattr(change_types, "load_model", lambda: None)  # rules, then embeddings
 
     stage = EmbeddingFallback(EXAMPLES, encoder=_fake_encoder)
     assert {label for _, label in stage.centroids} == {
@@ -852,8 +859,12 @@ def test_embedding_stage_only_touches_unclassified_commits() -> None:
     assert "cosine" in placed.evidence[0]
 
 
-def test_embedding_stage_keeps_unclassified_below_threshold() -> None:
+def test_embedding_stage_keeps_unclassified_below_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from ptmscope.sync.ct_embedding import EmbeddingFallback
+
+    monkeypatch.setattr(change_types, "load_model", lambda: None)  # rules, then embeddings
 
     stage = EmbeddingFallback(EXAMPLES, encoder=_fake_encoder, min_similarity=1.01)
     got = stage.explain("polish", ["notes.txt"], GH)

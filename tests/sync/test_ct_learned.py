@@ -13,9 +13,11 @@ from ptmscope.sync.ct_learned import (
     FEATURE_VERSION,
     MODEL_FILE,
     OVERRIDE_MIN_PROBABILITY,
+    OverrideModel,
     TokenModel,
     commit_features,
     load_model,
+    override_inputs,
 )
 
 
@@ -79,7 +81,7 @@ def test_the_shipped_model_loads_and_keeps_the_newest_blind_sets_unseen() -> Non
     assert model.training_commits > 1000
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     # bench/eval_classifier.py reports these as unseen: they must not be training data
-    assert set(data["held_out"]) == {"commits_blind16a.jsonl", "commits_blind16b.jsonl"}
+    assert set(data["held_out"]) == {"commits_blind17a.jsonl", "commits_blind17b.jsonl"}
     assert set(data["held_out"]).isdisjoint(data["trained_on"])
     assert not any("second_labeller" in name for name in data["trained_on"])
 
@@ -142,6 +144,59 @@ def test_the_shipped_model_improves_the_guesses_it_replaces_on_the_labelled_sets
             replaced += 1
             model_right += got.label == row["label"]
             guess_right += guess.label == row["label"]
-            assert got.evidence and "the rules only guessed" in got.reason
+            assert got.evidence and "override model" in got.reason
     assert replaced >= 50
     assert model_right > 2 * guess_right
+
+
+def _model_with_override(intercept: float) -> TokenModel:
+    """A token model that always says 'output data', with an override model of fixed trust."""
+    return TokenModel(("output data", "model structure"), (0.0, 0.0),
+                      {"p_github": (3.0, 0.0), "p_huggingface": (3.0, 0.0)}, (), 1,
+                      OverrideModel(intercept, {"stage=file": 0.0}, ("8",), 10))
+
+
+def test_the_override_model_decides_where_rules_and_model_disagree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(change_types, "load_model", lambda: _model_with_override(5.0))
+    # even strong evidence is replaced when the override model trusts the token model
+    strong = explain_commit("Upload model.safetensors", ["model.safetensors"], "huggingface")
+    assert (strong.label, strong.rule_id) == ("output data", "learned.token_model")
+    assert "file.weights" in strong.reason and "override model" in strong.reason
+    assert "p_huggingface" in strong.evidence
+    # rules alone on request
+    assert explain_commit("Upload model.safetensors", ["model.safetensors"], "huggingface",
+                          learned=False).rule_id == "file.weights"
+
+
+def test_a_distrustful_override_model_keeps_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(change_types, "load_model", lambda: _model_with_override(-5.0))
+    assert explain_commit("more work", ["train.py"], "github").rule_id == "file.training_code"
+    assert explain_commit("misc", ["x.bin2"], "github").rule_id == "unclassified.no_evidence"
+
+
+def test_override_inputs_describe_the_disagreement() -> None:
+    inputs = override_inputs("model structure", "file.modeling_code", True, "github",
+                             "training infrastructure", 0.8, 0.1)
+    assert inputs["rule=model structure"] == inputs["model=training infrastructure"] == 1.0
+    assert inputs["stage=file"] == inputs["weak"] == inputs["github"] == 1.0
+    assert inputs["p_model"] == 0.8 and inputs["p_rule"] == 0.1
+    assert inputs["log_ratio"] == pytest.approx(2.0794, abs=1e-3)
+    # a label the model rules out is floored, not log(0)
+    floored = override_inputs("sharing", "message.release", False, "huggingface", "x", 1.0, 0.0)
+    assert floored["log_ratio"] == pytest.approx(9.2103, abs=1e-3) and floored["github"] == 0.0
+
+
+def test_the_shipped_override_model_was_fitted_on_rounds_it_did_not_hold_out() -> None:
+    model = load_model()
+    assert model is not None and model.override is not None
+    assert model.override.examples > 300
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    recorded = json.loads((Path(__file__).resolve().parents[1] / "data"
+                           / "ct_first_rules.json").read_text(encoding="utf-8"))["rounds"]
+    fitted = {r["round"] for r in recorded} & set(model.override.rounds)
+    assert fitted == set(model.override.rounds)
+    for record in recorded:
+        if record["round"] in fitted:
+            assert not {f"commits_{n}.jsonl" for n in record["sets"]} & set(data["held_out"])

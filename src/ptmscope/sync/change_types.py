@@ -67,7 +67,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from ptmscope.sync.ct_learned import OVERRIDE_MIN_PROBABILITY, commit_features, load_model
+from ptmscope.sync.ct_learned import (
+    OVERRIDE_DECISION,
+    OVERRIDE_MIN_PROBABILITY,
+    commit_features,
+    load_model,
+    override_inputs,
+)
 from ptmscope.sync.ct_rules import (
     ADD_DEPENDENCY,
     ADD_WORDS,
@@ -113,6 +119,7 @@ __all__ = [
     "Classification",
     "classify_commit",
     "explain_commit",
+    "is_weak_rule",
 ]
 
 #: Only this many characters of a message are read (the subject and the start of the body).
@@ -265,42 +272,68 @@ def explain_commit(
             readme_guess = decided.label == EXTERNAL_DOCUMENTATION
     else:
         decided = _fallback_stage(text, shown, first_line, paths)
-    if learned and (readme_guess or _is_weak(decided)):
-        return _learned_stage(decided, original, files, plat)
+    if learned:
+        return _learned_stage(decided, original, files, plat, readme_guess)
     return decided
 
 
-def _is_weak(decided: Classification) -> bool:
-    """A guess: a fallback word, no evidence at all, or a broad file rule (train.py, models/)."""
-    if decided.rule_id.startswith(("fallback.", "unclassified.")):
+def is_weak_rule(rule_id: str) -> bool:
+    """Whether a decision by ``rule_id`` is a guess: a fallback word, no evidence at all, or a
+    broad file rule (train.py, models/)."""
+    if rule_id.startswith(("fallback.", "unclassified.")):
         return True
-    rule = RULES_BY_ID.get(decided.rule_id)
+    rule = RULES_BY_ID.get(rule_id)
     return rule is not None and rule.weak
 
 
+def _is_weak(decided: Classification) -> bool:
+    return is_weak_rule(decided.rule_id)
+
+
 def _learned_stage(
-    decided: Classification, message: str, files: Sequence[str], platform: str
+    decided: Classification, message: str, files: Sequence[str], platform: str,
+    readme_guess: bool,
 ) -> Classification:
-    """Let the token model (``ct_learned``) replace a weak decision it is sure enough about."""
+    """Let the token model (``ct_learned``) replace the rules' label where the override model
+    trusts it (without an override model: only a weak decision it is sure enough about)."""
     model = load_model()
     if model is None:
         return decided
-    guess = model.predict(commit_features(message, files, platform))
-    if guess is None or guess.label == decided.label:
+    weak = _is_weak(decided)
+    override = model.override
+    if override is None and not (weak or readme_guess):
         return decided
-    if guess.label == UNCLASSIFIED and decided.rule_id.startswith("file."):
+    scored = model.scores(commit_features(message, files, platform))
+    if scored is None:
+        return decided
+    scores, known = scored
+    if model.classes[max(range(len(scores)), key=scores.__getitem__)] == decided.label:
+        return decided  # most commits: the model agrees, nothing more to compute
+    guess = model.prediction(scores, known)
+    if override is not None:
+        trust = override.probability(override_inputs(
+            decided.label, decided.rule_id, weak, platform, guess.label, guess.probability,
+            model.probability_of(guess, decided.label),
+        ))
+        if trust < OVERRIDE_DECISION:
+            return decided
+        why = (f"the override model, fitted on how such rule decisions held up on blind sets "
+               f"before any tuning, trusts the token model here ({trust:.2f})")
+    elif (guess.label == UNCLASSIFIED and decided.rule_id.startswith("file.")) or (
+        guess.probability < OVERRIDE_MIN_PROBABILITY
+    ):
         # The labelled sets disagree on fixes that name their area ("Fix RoPE scaling" in
         # model code); the guide gives them the area's label, so file evidence is not dropped.
         return decided
-    if guess.probability < OVERRIDE_MIN_PROBABILITY:
-        return decided
+    else:
+        why = "the rules only guessed"
     return Classification(
         guess.label,
         _LEARNED_RULE,
         guess.evidence,
-        f"the rules only guessed {decided.label!r} ({decided.rule_id}); the token model trained "
-        f"on {model.training_commits:,} hand-labelled commits says {guess.label!r} "
-        f"(p={guess.probability:.2f}) from {', '.join(guess.evidence) or 'its tokens'}",
+        f"the rules said {decided.label!r} ({decided.rule_id}); the token model trained on "
+        f"{model.training_commits:,} hand-labelled commits says {guess.label!r} "
+        f"(p={guess.probability:.2f}) from {', '.join(guess.evidence) or 'its tokens'}; {why}",
     )
 
 
