@@ -200,3 +200,16 @@ def test_the_shipped_override_model_was_fitted_on_rounds_it_did_not_hold_out() -
     for record in recorded:
         if record["round"] in fitted:
             assert not {f"commits_{n}.jsonl" for n in record["sets"]} & set(data["held_out"])
+
+
+def test_recorded_first_rule_outputs_match_their_labelled_sets() -> None:
+    """ct_first_rules.json (bench/first_rule_outputs.py) has one rule decision per commit."""
+    folder = Path(__file__).resolve().parents[1] / "data"
+    recorded = json.loads((folder / "ct_first_rules.json").read_text(encoding="utf-8"))
+    valid = {*CHANGE_TYPES, UNCLASSIFIED}
+    for record in recorded["rounds"]:
+        assert len(record["commit"]) == 40
+        for name, outputs in record["sets"].items():
+            lines = (folder / f"commits_{name}.jsonl").read_text(encoding="utf-8").splitlines()
+            assert len(outputs) == len([line for line in lines if line.strip()])
+            assert all(label in valid and "." in rule_id for label, rule_id in outputs)
