@@ -109,7 +109,7 @@ SETS: tuple[LabelledSet, ...] = (
     LabelledSet("commits_blind17a.jsonl", "blind set 17a (UNSEEN by rules and learned stage)",
                 (1.000, 0.907)),
     LabelledSet("commits_blind17b.jsonl", "blind set 17b (UNSEEN by rules and learned stage)",
-                (0.986, 0.871)),
+                (0.986, 0.871), "commits_blind17b_second_labeller.jsonl"),
 )
 
 

@@ -36,6 +36,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("14", "45389fb1e86b905eb14517f1a6861cdf2d9ddcc3", ("blind14a", "blind14b")),
     ("15", "2df115ec2f2dd6b71b57dd5c9b8b1c8782de90b0", ("blind15a", "blind15b")),
     ("16", "8db29a7ee03fb83f168b0250c0e76fd68a1fa872", ("blind16a", "blind16b")),
+    ("17", "7935304f511d3f1bd7035fe261e6828e0c7afb6e", ("blind17a", "blind17b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -487,6 +487,17 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "feat(train): support resuming dataloader state",
      ["internlm/train/training_internlm.py", "internlm/utils/model_checkpoint.py"], None,
      "training infrastructure", "file.training_code"),
+    ("a compatibility fix names no area", GH, "Fix run_classifier for TF 1.15 compatibility",
+     ["run_classifier.py"], ["M"], "unclassified", "message.bug_fix"),
+    ("a default threshold is a hyper-parameter", GH, "fix: gibberish scanner default threshold",
+     ["llm_guard/input_scanners/gibberish.py"], ["M"], "parameter tuning",
+     "message.hyperparameters"),
+    ("an evals table in the README is a reported result", GH, "add evals table",
+     ["README.md"], ["M"], "validation infrastructure", "message.reported_results"),
+    ("a merge of a branch that names its area keeps the files' label", GH,
+     "Merge pull request #63 from mistralai/fix_ckpt_saving",
+     ["finetune/checkpointing.py", "train.py"], None, "training infrastructure",
+     "file.training_components"),
     ("a fix that names only an import is a bug fix", GH, "Fix esmfold import on python 3.7",
      ["esm/esmfold/v1/esmfold.py"], None, "unclassified", "message.bug_fix"),
 ]
@@ -612,9 +623,10 @@ def test_packaging_manifests_need_dependency_evidence(
 
 
 def test_example_scripts_are_documentation_not_code_comments() -> None:
-    assert classify_commit("Fix typo in example", ["example_chat.py"], GH) == (
-        "external documentation")
-    assert classify_commit("Fix typo in comment", ["train.py"], GH) == "internal documentation"
+    example = explain_commit("Fix typo in example", ["example_chat.py"], GH, learned=False)
+    assert example.label == "external documentation"
+    comment = explain_commit("Fix typo in comment", ["train.py"], GH, learned=False)
+    assert comment.label == "internal documentation"
 
 
 def test_vague_message_over_one_kind_of_file_keeps_the_file_label() -> None:

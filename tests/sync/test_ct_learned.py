@@ -56,7 +56,11 @@ def test_prediction_softmax_and_evidence() -> None:
     expected = math.exp(scores[0]) / sum(math.exp(x) for x in scores)
     assert guess.probability == pytest.approx(expected)
     assert guess.evidence == ("w_mamba", "e_py")
+    assert sum(guess.probabilities) == pytest.approx(1.0)
+    assert guess.probabilities[0] == pytest.approx(expected)
     assert _tiny_model().predict(["w_nothing_known"]) is None
+    with_prior = TokenModel(("a", "b"), (0.0, 0.0), {"p_github": (1.0, 0.0)}, (), 1)
+    assert with_prior.predict(["p_github"]) is None  # the platform alone is not evidence
 
 
 def test_missing_or_mismatched_model_files(tmp_path: Path) -> None:
@@ -81,14 +85,16 @@ def test_the_shipped_model_loads_and_keeps_the_newest_blind_sets_unseen() -> Non
     assert model.training_commits > 1000
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     # bench/eval_classifier.py reports these as unseen: they must not be training data
-    assert set(data["held_out"]) == {"commits_blind17a.jsonl", "commits_blind17b.jsonl"}
+    assert set(data["held_out"]) == {"commits_blind18a.jsonl", "commits_blind18b.jsonl"}
     assert set(data["held_out"]).isdisjoint(data["trained_on"])
     assert not any("second_labeller" in name for name in data["trained_on"])
 
 
 def test_the_model_only_replaces_weak_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
-    always = TokenModel(("output data",), (0.0,), {"p_github": (1.0,), "p_huggingface": (1.0,)},
-                        (), 1)
+    always = TokenModel(("output data",), (0.0,),
+                        {"p_github": (1.0,), "p_huggingface": (1.0,), "w_upload": (1.0,),
+                         "w_bump": (1.0,), "w_work": (1.0,), "w_misc": (1.0,),
+                         "w_hermes": (1.0,)}, (), 1)
     monkeypatch.setattr(change_types, "load_model", lambda: always)
     # strong evidence: a weight file, an explicit message rule -> the model is not asked
     assert explain_commit("Upload model.safetensors", ["model.safetensors"],
@@ -105,6 +111,8 @@ def test_the_model_only_replaces_weak_decisions(monkeypatch: pytest.MonkeyPatch)
                             "github")
     assert (readme.label, readme.rule_id) == ("output data", "learned.token_model")
     assert "file.doc_pages" in readme.reason
+    # the platform alone is no evidence: the rules' decision stands
+    assert explain_commit(".", [], "github").rule_id == "unclassified.no_evidence"
     # a README alone is documentation, whatever the model says
     assert explain_commit("Add Hermes 2 Theta support", ["README.md"],
                           "github").rule_id == "file.doc_pages"
@@ -115,8 +123,9 @@ def test_the_model_only_replaces_weak_decisions(monkeypatch: pytest.MonkeyPatch)
 
 def test_an_unsure_model_leaves_the_guess(monkeypatch: pytest.MonkeyPatch) -> None:
     unsure = TokenModel(("a", "b", "c", "d"), (0.0, 0.0, 0.0, 0.0),
-                        {"p_github": (0.1, 0.0, 0.0, 0.0)}, (), 1)
-    guess = unsure.predict(["p_github"])
+                        {"p_github": (0.1, 0.0, 0.0, 0.0), "w_work": (0.1, 0.0, 0.0, 0.0)},
+                        (), 1)
+    guess = unsure.predict(["p_github", "w_work"])
     assert guess is not None and guess.probability < OVERRIDE_MIN_PROBABILITY
     monkeypatch.setattr(change_types, "load_model", lambda: unsure)
     assert explain_commit("more work", ["train.py"], "github").rule_id == "file.training_code"
@@ -152,7 +161,9 @@ def test_the_shipped_model_improves_the_guesses_it_replaces_on_the_labelled_sets
 def _model_with_override(intercept: float) -> TokenModel:
     """A token model that always says 'output data', with an override model of fixed trust."""
     return TokenModel(("output data", "model structure"), (0.0, 0.0),
-                      {"p_github": (3.0, 0.0), "p_huggingface": (3.0, 0.0)}, (), 1,
+                      {"p_github": (3.0, 0.0), "p_huggingface": (3.0, 0.0),
+                       "w_upload": (3.0, 0.0), "w_work": (3.0, 0.0), "w_misc": (3.0, 0.0)},
+                      (), 1,
                       OverrideModel(intercept, {"stage=file": 0.0}, ("8",), 10))
 
 

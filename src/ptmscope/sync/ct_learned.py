@@ -167,19 +167,21 @@ class TokenModel:
     override: OverrideModel | None = None
 
     def predict(self, features: Iterable[str]) -> TokenPrediction | None:
-        """The most probable label for these tokens, or None when no token is known."""
+        """The most probable label for these tokens, or None when no token but the platform's
+        is known."""
         scored = self.scores(features)
         return None if scored is None else self.prediction(*scored)
 
     def scores(self, features: Iterable[str]) -> tuple[list[float], list[str]] | None:
-        """Each class's score (logit) and the known tokens, or None when no token is known.
+        """Each class's score (logit) and the known tokens, or None when no token but the
+        platform's is known.
 
         The cheap part of a prediction: callers that only need the top label stop here.
         """
         weights = self.weights
         known = [f for f in features if f in weights]
-        if not known:
-            return None
+        if all(t.startswith("p_") for t in known):
+            return None  # the platform alone is a prior, not evidence about this commit
         # binary features scaled to unit length: every known token weighs 1/sqrt(n); the
         # per-class sums run in C (zip/sum), which keeps this stage cheap
         scale = 1.0 / math.sqrt(len(known))

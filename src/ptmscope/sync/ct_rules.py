@@ -491,7 +491,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.reported_results",
         VALIDATION_INFRASTRUCTURE,
-        r"\bscores\b|\b(?:results?|benchmark|leaderboard|evaluation|performance) tables?\b"
+        r"\bscores\b|\b(?:results?|benchmark|leaderboard|evaluation|evals?|performance) tables?\b"
         r"|\b(benchmark|evaluation|eval|test|accuracy) (numbers|scores)\b"
         r"|\b(add|update|report)\w*\b[^\n]{0,40}\bresults\b",
         "Scores, results tables and benchmark numbers added to documentation only are reported "
@@ -578,7 +578,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         UNCLASSIFIED,
         r"\b(?:bug(?:s|fix(?:es)?|gy)?\b|hot-?fix\b|edge[- ]cases?\b"
         r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?(?:\b(?:crash\w*|regression|segfault"
-        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*)"
+        r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*|compatibility)"
         r"|(?:error|exception))\b"
         r"|fix(?:e[sd]|ing)?\b [\w-]{1,30} imports?\b"
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
@@ -586,7 +586,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
         r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this))?\s*(?:\(#\d+\))?\s*(?:\n|\Z)"
         # a merge with no body from a fix branch ("from user/fix-tqdm-import")
-        r"|\A\s*merge pull request #\d+ from [\w.-]+/(?:bug|hot)?fix[\w.-]*\s*\Z",
+        r"|\A\s*merge pull request #\d+ from [\w.-]+/(?:bug|hot)?fix(?:es)?(?:[-_][a-z0-9]+)?"
+        r"(?:[-_](?:pr|imports?|typos?|bugs?|issues?|ci|tests?|lint|build|crash|errors?|\d+))?"
+        r"\s*\Z",
         "A bug fix in code (\"Fix bug ...\", \"fix crash when ...\", \"Handle None in ... edge "
         "case\", a bare \"fix\") fits no change type (the study dropped bug fixes): "
         "unclassified, even when a modeling or training file matches.",
@@ -669,7 +671,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|grad(?:ient)?[ _-]?accum\w*|label[ _-]?smoothing|momentum|beta[12]|adam[ _]eps\w*"
         r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temp(?:erature)?|top[ _-]?[pk]"
         r"|lora[ _-]?(?:r|rank|alpha)|loss weights?)\b"
-        r"|\bdefault (?:values|settings)\b|\bgrid[ -]search\w*|\bhyper-?param\w* search\b"
+        r"|\bdefault (?:values|settings|(?:[\w-]+[ _])?thresholds?)\b|\bgrid[ -]search\w*"
+        r"|\bhyper-?param\w* search\b"
         r"|\b(?:beam size|num_beams|length penalty)\b"
         r"|\b(?:lr|learning_rate|lora_r|lora_alpha|batch_size|epochs|weight_decay|warmup_steps"
         r"|dropout|max_steps|num_epochs)\s?=\s?\d",
@@ -1079,7 +1082,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         "make_tf_records.py, create_pretraining_data.py) tokenise, pack and shard it: "
         "preprocessing. Inside data folders the data rules decide instead.",
         "prepare_*.py, make_tf_records.py, create_pretraining_data.py",
-        prefixes=("prepare_", "make_tf_record", "create_tf_record", "create_pretraining_data"),
+        prefixes=("prepare_", "prep_", "make_tf_record", "create_tf_record",
+                  "create_pretraining_data"),
         only_suffixes=CODE_SUFFIXES,
         except_substrings=("resource",),
         except_dirs=_DATA_CODE_DIRS,
