@@ -26,6 +26,13 @@ from ptmscope.sync.change_types import (
 from ptmscope.sync.ct_rules import PRECEDENCE, Stage
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(autouse=True)
+def _rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This module tests the rules; the learned stage has its own tests (test_ct_learned.py),
+    so a retrained model never changes what these assert."""
+    monkeypatch.setattr(change_types, "load_model", lambda: None)
 HF = "huggingface"
 GH = "github"
 
@@ -498,6 +505,25 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "Merge pull request #63 from mistralai/fix_ckpt_saving",
      ["finetune/checkpointing.py", "train.py"], None, "training infrastructure",
      "file.training_components"),
+    ("type-annotation clean-ups are code style", GH, "fix type annotations",
+     ["flair/embeddings/transformer.py", "flair/data.py"], None, "unclassified",
+     "message.code_style"),
+    ("a plain link to the Hugging Face page stays documentation", GH,
+     "add link to huggingface models", ["README.md"], ["M"], "external documentation",
+     "file.doc_pages"),
+    ("a data transformation is preprocessing, even in a dataset file", GH,
+     "Add FIM transformation to gpt dataset", ["megatron/data/gpt_dataset.py"], None,
+     "preprocessing", "message.preprocessing_code"),
+    ("corpus preparation is preprocessing, not data loading", GH,
+     "add parallel corpus preparation", ["prepare_parallel_data.py"], ["A"], "preprocessing",
+     "file.data_preparation"),
+    ("a save schedule is training, not a hyper-parameter", GH,
+     "Update train.py: save every epoch", ["ochat/training_deepspeed/train.py"], None,
+     "training infrastructure", "file.training_code"),
+    ("an option named model-max-length adds no model", GH,
+     "add --model-max-length to training args",
+     ["textattack/training_args.py", "textattack/trainer.py"], None, "training infrastructure",
+     "file.training_code"),
     ("a fix that names only an import is a bug fix", GH, "Fix esmfold import on python 3.7",
      ["esm/esmfold/v1/esmfold.py"], None, "unclassified", "message.bug_fix"),
 ]
@@ -616,7 +642,7 @@ def test_dependency_kind(message: str, kinds: list[str], label: str) -> None:
 def test_packaging_manifests_need_dependency_evidence(
     message: str, files: list[str], label: str
 ) -> None:
-    got = explain_commit(message, files, GH)
+    got = explain_commit(message, files, GH, learned=False)
     assert got.label == label
     if label == "project metadata":
         assert "combine.packaging_metadata" in got.reason
@@ -854,12 +880,9 @@ EXAMPLES = [
 ]
 
 
-def test_embedding_stage_only_touches_unclassified_commits(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_embedding_stage_only_touches_unclassified_commits() -> None:
     from ptmscope.sync.ct_embedding import RULE_ID, EmbeddingFallback
 
-    monkeypatch.setattr(change_types, "load_model", lambda: None)  # rules, then embeddings
 
     stage = EmbeddingFallback(EXAMPLES, encoder=_fake_encoder)
     assert {label for _, label in stage.centroids} == {
@@ -871,12 +894,9 @@ def test_embedding_stage_only_touches_unclassified_commits(
     assert "cosine" in placed.evidence[0]
 
 
-def test_embedding_stage_keeps_unclassified_below_threshold(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_embedding_stage_keeps_unclassified_below_threshold() -> None:
     from ptmscope.sync.ct_embedding import EmbeddingFallback
 
-    monkeypatch.setattr(change_types, "load_model", lambda: None)  # rules, then embeddings
 
     stage = EmbeddingFallback(EXAMPLES, encoder=_fake_encoder, min_similarity=1.01)
     got = stage.explain("polish", ["notes.txt"], GH)

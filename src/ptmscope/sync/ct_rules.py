@@ -477,7 +477,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"Add BERT-Large checkpoint", "Adding small/mini/tiny models" touching only README.md',
         platforms=GH_ONLY,
         guard=Guard.ONLY_DOCS,
-        unless=r"\bmodel ?cards?\b|\bmodel (?:docs?|documentation|descriptions?|overview)\b"
+        unless=r"\blink to (?:the )?(?:hugging ?face|hf)(?: hub)? (?:models|page)\b"
+        r"|\bmodel ?cards?\b|\bmodel (?:docs?|documentation|descriptions?|overview)\b"
         r"|\b(?:usage|examples?|instructions?|how to|results?|scores?|benchmarks?|tables?)\b",
     ),
     _msg(
@@ -681,7 +682,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"lower learning rate", "set weight decay 0.1", "Update hyperparameters", "increase '
         'batch size to 64"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bsupport\w*",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bsupport\w*|\bsav\w* every\b",
     ),
     _msg(
         "message.distributed_training",
@@ -797,6 +798,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
+        r"|\btransformations?\b"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -816,12 +818,13 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "Datasets and data loading named in the message are input data, even in train.py.",
         '"add data loader for webdataset shards", "support HF datasets streaming"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bresum\w*",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bresum\w*|\bcheckpoint\w*"
+        r"|\bcorpus (?:preparation|generation)\b",
     ),
     _msg(
         "message.new_model",
         MODEL_STRUCTURE,
-        r"^add\w*\b[^\n]{0,40}?\bmodels?\b"
+        r"^add\w*\b[^\n]{0,40}?\bmodels?\b(?![-_])"
         r"|^(?:[\w()-]{1,40}: ?|\[[^\]\n]{1,40}\] ?)?"
         r"(?:add(?:ed|s)?(?: support for)?|support(?:s|ed)?|implement\w*|port\w*)\b"
         r"[^\n]{0,30}?" + MODEL_NAMES
@@ -862,6 +865,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
         r"|(?:pyright|mypy|flake8|pylint|type[- ]check\w*) (?:errors?|warnings?|issues?)"
         r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
+        r"|(?:fix|add|improv|updat|clean)\w* (?:the )?type (?:annotations?|hints?)"
         r"|remov\w* (?:an? |the |some )?debug(?:ging)? (?:prints?|statements?|output|logging))\b"
         r"|^style(?:\([^)\n]{0,40}\))?!?:|^\[(?:black|isort|ruff|yapf|flake8|lint|style|format)\]",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
