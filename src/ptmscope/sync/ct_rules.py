@@ -415,7 +415,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:version )?v?\d+\.\d+(?:\.\d+)?\S*\s*$"
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
         r"|chore\(release\)|version(?:\([^)\n]{0,40}\))?\s*:\s*v?\d+\.\d+)"
-        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?version|version bump"
+        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?versions?(?! of\b)|version bump"
         r"|update (?:the )?version to v?\d"
         r"|^(?:up|update[sd]?|bump(?:ed)?|increase[sd]?) (?:the )?version[ \t.]*$"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
@@ -598,7 +598,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.ALL_CODE,
         # "Add tests for tokenizer edge cases" adds tests, it fixes nothing; "hotfix: add
         # tiktoken to install_requires" adds a dependency
-        unless=r"^add\w* (?:unit |more )?tests?\b|\binstall_requires\b|\brequirements\b",
+        unless=r"^add\w* (?:unit |more )?tests?\b|\binstall_requires\b|\brequirements\b"
+        r"|\bversions? of (?:the )?[\w-]+\b",
     ),
     _msg(
         "message.todo_note",
@@ -863,7 +864,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:chore(?:\([^)\n]{0,40}\))?: ?)?(?:lint(?:ing)?|pre-commit|formatting)[ \t.]*$"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
-        r"|(?:pyright|mypy|flake8|pylint|type[- ]check\w*) (?:errors?|warnings?|issues?)"
+        r"|(?:pyright|mypy|flake8|pylint|ruff|type[- ]check\w*) (?:errors?|warnings?|issues?)"
         r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
         r"|(?:fix|add|improv|updat|clean)\w* (?:the )?type (?:annotations?|hints?)"
         r"|remov\w* (?:an? |the |some )?debug(?:ging)? (?:prints?|statements?|output|logging))\b"
@@ -1210,8 +1211,9 @@ _FILE_RULES: tuple[Rule, ...] = (
               "embeddings", "zoo", "model_zoo",
               "backbone", "backbones", "networks", "nets"),
         only_suffixes=CODE_SUFFIXES,
-        # a trainer in a model folder (stanza/models/pos/trainer.py) is training code
-        except_substrings=("trainer",),
+        # a trainer in a model folder (stanza/models/pos/trainer.py) is training code; CUDA
+        # sources are kernels (file.performance_code)
+        except_substrings=("trainer", ".cu"),
         weak=True,
     ),
     _file(
@@ -1229,6 +1231,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         dirs=("losses", "loss", "scheduler", "schedulers", "lr_scheduler", "callbacks",
               "checkpoint", "checkpointing"),
         only_suffixes=CODE_SUFFIXES,
+        except_dirs=("kernels", "csrc"),  # a fused loss kernel is performance
         weak=True,
     ),
     _file(
