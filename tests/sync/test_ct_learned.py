@@ -106,11 +106,6 @@ def test_the_model_only_replaces_weak_decisions(monkeypatch: pytest.MonkeyPatch)
     assert (weak.label, weak.rule_id) == ("output data", "learned.token_model")
     assert "file.training_code" in weak.reason and "p_github" in weak.evidence
     assert explain_commit("misc", ["x.bin2"], "github").rule_id == "learned.token_model"
-    # a README next to code no rule knows, with no telling word: the page's label is a guess
-    readme = explain_commit("Add Hermes 2 Theta support", ["functioncall.py", "README.md"],
-                            "github")
-    assert (readme.label, readme.rule_id) == ("output data", "learned.token_model")
-    assert "file.doc_pages" in readme.reason
     # the platform alone is no evidence: the rules' decision stands
     assert explain_commit(".", [], "github").rule_id == "unclassified.no_evidence"
     # a README alone is documentation, whatever the model says

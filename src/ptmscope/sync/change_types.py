@@ -260,21 +260,16 @@ def explain_commit(
     if decided is not None:
         return decided
     decided = _file_stage(text, paths, named)
-    # README + new code that no file rule knows ("add UniXcoder model" with unixcoder.py): the
-    # page documents the code, so the message says what the code is; with no telling word the
-    # page's label is only a guess.
-    readme_guess = False
     if decided is not None:
         if decided.label == EXTERNAL_DOCUMENTATION and unknown_code:
+            # README + new code that no file rule knows ("add UniXcoder model" with
+            # unixcoder.py): the page documents the code, so the message says what the code is.
             words = _fallback_stage(text, shown, first_line, paths)
             if words.label not in (UNCLASSIFIED, EXTERNAL_DOCUMENTATION):
                 decided = words
-            readme_guess = decided.label == EXTERNAL_DOCUMENTATION
     else:
         decided = _fallback_stage(text, shown, first_line, paths)
-    if learned:
-        return _learned_stage(decided, original, files, plat, readme_guess)
-    return decided
+    return _learned_stage(decided, original, files, plat) if learned else decided
 
 
 def is_weak_rule(rule_id: str) -> bool:
@@ -286,22 +281,17 @@ def is_weak_rule(rule_id: str) -> bool:
     return rule is not None and rule.weak
 
 
-def _is_weak(decided: Classification) -> bool:
-    return is_weak_rule(decided.rule_id)
-
-
 def _learned_stage(
-    decided: Classification, message: str, files: Sequence[str], platform: str,
-    readme_guess: bool,
+    decided: Classification, message: str, files: Sequence[str], platform: str
 ) -> Classification:
     """Let the token model (``ct_learned``) replace the rules' label where the override model
     trusts it (without an override model: only a weak decision it is sure enough about)."""
     model = load_model()
     if model is None:
         return decided
-    weak = _is_weak(decided)
+    weak = is_weak_rule(decided.rule_id)
     override = model.override
-    if override is None and not (weak or readme_guess):
+    if override is None and not weak:
         return decided
     scored = model.scores(commit_features(message, files, platform))
     if scored is None:
