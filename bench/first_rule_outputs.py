@@ -39,6 +39,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("17", "7935304f511d3f1bd7035fe261e6828e0c7afb6e", ("blind17a", "blind17b")),
     ("18", "3ced494340c68c940b7e2fa817dade621131e4a0", ("blind18a", "blind18b")),
     ("19", "3cd3c425be9e1ec3556eadf4edc14eb537333b40", ("blind19a", "blind19b")),
+    ("20", "043ba74886216e6a370a818dbf93cfb1e141aa95", ("blind20a", "blind20b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -139,6 +139,7 @@ _WEIGHTS_RULE = "file.weights"
 _TO_REQUIREMENTS = re.compile(r"\b(?:to|from|in|into) (?:the )?requirements\b")
 _LEARNED_RULE = "learned.token_model"
 _DOC_PAGES_RULE = "file.doc_pages"
+_TOKENIZER_RULE = "file.tokenizer"
 _INCIDENTAL_PACKAGING = RULES_BY_ID["file.incidental_packaging"]
 _INCIDENTAL_TESTS = RULES_BY_ID["file.incidental_tests"]
 _MessageRow = tuple[Rule, str, re.Pattern[str], Guard]
@@ -430,10 +431,14 @@ def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | 
         p.path.lower().endswith(CODE_SUFFIXES) and p.vote != EXTERNAL_DOCUMENTATION
         for p in paths
     )
+    # tokenizer files uploaded with weights ship the model they belong to (a quarter vote each)
+    with_weights = any(p.rule is not None and p.rule.id == _WEIGHTS_RULE for p in paths)
     for p in paths:
         if p.rule is not None:
             weight = p.rule.weight
-            if with_code and p.rule.id == _DOC_PAGES_RULE:
+            if (with_code and p.rule.id == _DOC_PAGES_RULE) or (
+                with_weights and p.rule.id == _TOKENIZER_RULE
+            ):
                 weight = min(weight, 0.25)
             weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + weight
     if not weights:

@@ -510,7 +510,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "example notebook).",
         '"docs: add tokenization example" with README.md and examples/tokenizer.ipynb',
         guard=Guard.NO_CODE,
-        unless=r"^docs?\(contribut\w*\)",  # contributor guides are internal documentation
+        unless=r"\bcontribut\w*",  # contributor guides are internal documentation
     ),
     _msg(
         "message.hub_architecture_config",
@@ -581,7 +581,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?(?:\b(?:crash\w*|regression|segfault"
         r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*|compatibility)"
         r"|(?:error|exception))\b"
-        r"|fix(?:e[sd]|ing)?\b [\w-]{1,30} imports?\b"
+        r"|fix(?:e[sd]|ing)?\b [\w-]{1,30} imports?\b|'?nonetype'? object|has no attribute"
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
@@ -675,7 +675,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|lora[ _-]?(?:r|rank|alpha)|loss weights?)\b"
         r"|\bdefault (?:values|settings|(?:[\w-]+[ _])?thresholds?)\b|\bgrid[ -]search\w*"
         r"|\bhyper-?param\w* search\b"
-        r"|\b(?:beam size|num_beams|length penalty)\b"
+        r"|\b(?:beam size|num_beams|length penalty)\b|\b(?:lr|learning[ _-]rate) defaults?\b"
         r"|\b(?:lr|learning_rate|lora_r|lora_alpha|batch_size|epochs|weight_decay|warmup_steps"
         r"|dropout|max_steps|num_epochs)\s?=\s?\d",
         "Changing hyper-parameter values (\"lower learning rate\", \"set weight decay 0.1\", "
@@ -735,7 +735,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"speed up inference", "reduce memory usage", "reduce VRAM", "use fused kernel", '
         '"flash_attention_2", "gradient checkpointing", "perf: cache masks"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
-        unless=r"^add\w* (?:unit )?tests?\b",
+        # a speed benchmark stays validation unless it says faster (labelling guide)
+        unless=r"^add\w* (?:unit )?tests?\b|^add\w* (?:an? )?(?:[\w-]+ )?benchmark",
     ),
     _msg(
         "message.precision_performance",
