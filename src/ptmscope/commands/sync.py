@@ -177,7 +177,8 @@ def register(app: typer.Typer) -> None:
         rules_only: Annotated[
             bool,
             typer.Option("--rules-only",
-                         help="Rules alone: never let the learned token model replace a guess."),
+                         help="Rules alone: never let the learned token model replace their "
+                              "label."),
         ] = False,
         json_out: JsonOpt = False,
     ) -> None:
@@ -185,10 +186,11 @@ def register(app: typer.Typer) -> None:
 
         Each commit gets a change type (external documentation, model structure, sharing,
         preprocessing...) from its touched files, message and platform, with the rule and the
-        files or words that decided it, or `unclassified` with the reason. When the rules only
-        guess (a broad file name such as train.py, a fallback word), a small token model
-        trained on hand-labelled commits may replace the guess: its rule id is
-        `learned.token_model` and its evidence the tokens that weighed most. Offline and
+        files or words that decided it, or `unclassified` with the reason. A small token model
+        trained on hand-labelled commits then weighs in: where it disagrees with the rules, an
+        override model (fitted on how the rules held up on commits they had never seen) decides
+        which to believe. A replaced label has rule id `learned.token_model`, the tokens that
+        weighed most as evidence, and a reason naming the rules' decision. Offline and
         deterministic.
 
         Examples:

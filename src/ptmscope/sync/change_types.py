@@ -16,11 +16,14 @@ stages:
    config.json") is read as if that file was touched.
 3. **fallback words** in the message when no path matched a file rule.
 4. else ``unclassified`` with the reason (the study dropped such commits; we keep them visible).
-5. **learned stage** (``ct_learned``): when stages 2-4 only guessed (a broad ``weak`` file
-   rule such as train.py or models/, a fallback word, or no evidence), a logistic regression
-   over the commit's tokens, trained on the project's hand-labelled commits, replaces the guess
-   when it is at least 40% sure (rule id ``learned.token_model``; its evidence is the tokens
-   that weighed most). ``explain_commit(..., learned=False)`` gives the rules alone.
+5. **learned stage** (``ct_learned``): a logistic regression over the commit's tokens, trained
+   on the project's hand-labelled commits, gives its own label; where it disagrees with stages
+   1-4, an override model decides which to believe from the rules' label and stage, whether
+   their evidence was weak (a broad file rule such as train.py or models/, a fallback word, no
+   evidence) and how sure the token model is. The override model was fitted on how the rules
+   did on blind sets before they were tuned on them. A replaced label has rule id
+   ``learned.token_model`` and the tokens that weighed most as evidence.
+   ``explain_commit(..., learned=False)`` gives the rules alone.
 
 Decisions taken where the taxonomy is silent (documented, applied consistently):
 

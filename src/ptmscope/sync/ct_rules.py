@@ -1616,15 +1616,15 @@ _FALLBACK_RULES: tuple[Rule, ...] = (
     ),
 )
 
-#: The learned stage (``ct_learned``): consulted only when the decision above is a guess.
+#: The learned stage (``ct_learned``): consulted after the rules.
 _LEARNED_RULES: tuple[Rule, ...] = (
     Rule(
         "learned.token_model",
         Stage.LEARNED,
-        "When the rules only guess (a fallback word, no evidence, or a broad file rule such as "
-        "train.py or models/), a logistic regression over the commit's tokens, trained on the "
-        "project's hand-labelled commits, replaces the guess when it is at least 40% sure; the "
-        "tokens that weighed most are its evidence.",
+        "A logistic regression over the commit's tokens, trained on the project's hand-labelled "
+        "commits, replaces the rules' label where an override model trusts it: one fitted on "
+        "how each kind of rule decision held up on blind sets before the rules were tuned on "
+        "them. The tokens that weighed most are its evidence.",
         "message words, file extensions, folder names, file-name words",
         (*CHANGE_TYPES, UNCLASSIFIED),
     ),
