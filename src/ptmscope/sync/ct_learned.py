@@ -157,6 +157,8 @@ class TokenModel:
         intercepts: one bias per class.
         weights: token -> one weight per class.
         trained_on: the labelled sets (file names) and commit count it was trained on.
+        override: decides where the model and the rules disagree (None: the first design, the
+            model replaces only weak rule decisions).
     """
 
     classes: tuple[str, ...]
