@@ -40,6 +40,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("18", "3ced494340c68c940b7e2fa817dade621131e4a0", ("blind18a", "blind18b")),
     ("19", "3cd3c425be9e1ec3556eadf4edc14eb537333b40", ("blind19a", "blind19b")),
     ("20", "043ba74886216e6a370a818dbf93cfb1e141aa95", ("blind20a", "blind20b")),
+    ("21", "3c5f4f410d651135bca935f8d4c34e7f86a6a2f8", ("blind21a", "blind21b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -554,6 +554,9 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
     ("a docs: commit to the contributor guide is internal documentation", GH,
      "docs: update CONTRIBUTING.md", ["CONTRIBUTING.md"], ["M"], "internal documentation",
      "file.developer_notes"),
+    ("comments about checkpoints are internal documentation", GH,
+     "add comments explaining sharded checkpoint layout", ["metaseq/checkpoint_utils.py"],
+     ["M"], "internal documentation", "message.code_comment"),
     ("a fix that names only an import is a bug fix", GH, "Fix esmfold import on python 3.7",
      ["esm/esmfold/v1/esmfold.py"], None, "unclassified", "message.bug_fix"),
 ]

@@ -550,7 +550,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         unless=r"\blinks?\b|\bexamples?\b|\bdocs?\b|\breadme\b|\bcard\b|\bconfigs?\b"
         r"|\btests?\b|\beval\w*|\bbenchmark\w*|\bdemo\b|\bscripts?\b|\bdocstrings?\b|\bsav\w*"
         r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*"
-        r"|\bpreprocess\w*|\btokeni[sz]\w*",
+        r"|\bpreprocess\w*|\btokeni[sz]\w*|\bcomments?\b|\bgenerated\b|\bsummaries\b"
+        r"|\boutputs?\b|\bsamples?\b|\bpredictions?\b",
     ),
     _msg(
         "message.sample_outputs",
