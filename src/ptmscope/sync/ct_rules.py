@@ -1286,7 +1286,6 @@ _FILE_RULES: tuple[Rule, ...] = (
         "report evaluation results: validation. Predictions and generated samples there stay "
         "output data.",
         "results/**/*.json, results/*.csv",
-        within_dirs=("results",),
         dirs=("results",),
         only_suffixes=(".json", ".csv", ".tsv"),
         except_substrings=("pred", "output", "generat", "sample", "completion", "answer"),
