@@ -41,6 +41,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("19", "3cd3c425be9e1ec3556eadf4edc14eb537333b40", ("blind19a", "blind19b")),
     ("20", "043ba74886216e6a370a818dbf93cfb1e141aa95", ("blind20a", "blind20b")),
     ("21", "3c5f4f410d651135bca935f8d4c34e7f86a6a2f8", ("blind21a", "blind21b")),
+    ("22", "294db52d23054765b6e5f130c8da134bb945f259", ("blind22a", "blind22b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -551,7 +551,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\btests?\b|\beval\w*|\bbenchmark\w*|\bdemo\b|\bscripts?\b|\bdocstrings?\b|\bsav\w*"
         r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*"
         r"|\bpreprocess\w*|\btokeni[sz]\w*|\bcomments?\b|\bgenerated\b|\bsummaries\b"
-        r"|\boutputs?\b|\bsamples?\b|\bpredictions?\b",
+        r"|\boutputs?\b|\bsamples?\b|\bpredictions?\b|\bresults?\b|\bscores?\b|\bjudg\w*"
+        r"|\bplugins?\b|\btrainer\b",
     ),
     _msg(
         "message.sample_outputs",
@@ -692,10 +693,10 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(?:pipeline|tensor|data|model|sequence|context|expert|fully sharded)[ -]parallel\w*"
         r"|\bdistributed (?:training|data parallel|launch\w*)\b|\bddp\b|\bfsdp\b|\bdeepspeed\b"
         r"|\bzero-?[123]\b|\bmulti-?(?:gpu|node) (?:training|support|launch\w*)\b|\bmegatron\b"
-        r"|\btorchrun\b|\bslurm\b|\bresume (?:training|from checkpoint)\b"
+        r"|\btorchrun\b|\bslurm\b|\bresume (?:training|from checkpoint)\b|\bgradient accumulation\b"
         r"|\bsav\w* (?:the )?(?:best|last|latest|top-?k) (?:checkpoints?|models?)\b",
         "Distributed and multi-GPU training (parallelism, DDP/FSDP/DeepSpeed, launchers, "
-        "resuming) is training infrastructure, also in model code.",
+        "resuming, gradient accumulation) is training infrastructure, also in model code.",
         '"Add pipeline parallelism", "support FSDP", "multi-node training with torchrun"',
         guard=Guard.WEAK_FILES,
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts",
@@ -748,7 +749,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "config.json a torch_dtype value stays parameter tuning (guard WEAK_FILES).",
         '"bf16 autocast", "enable mixed precision", "use fp16 for inference"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b|^fix",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b|^(?:[\w./()-]{1,40}: ?)?fix"
+        r"|\bgradient accumulation\b",
     ),
     _msg(
         "message.training_code",
@@ -1061,7 +1063,7 @@ _FILE_RULES: tuple[Rule, ...] = (
             "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
             "prepro", "sys_prompt", "system_prompt", "spm_", "decontam",
             "near_dedup", "feature_extract", "image_processing", "processing_", "conversation",
-            "conv_template", "chat_template", "prompt_template",
+            "conv_template", "chat_template", "prompt_template", "binariz", "reformat_data",
         ),
         suffixes=(".spm", ".vocab", ".bpe", ".model", ".tiktoken"),
         substrings=("clean",),
@@ -1186,7 +1188,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Configuration code (config.py, configuration_*.py) holds hyper-parameters, also inside "
         "model folders.",
         "model/config.py, configuration_*.py, params.py",
-        names=("config.py", "configs.py", "params.py", "hparams.py", "model_config.py"),
+        names=("config.py", "configs.py", "params.py", "hparams.py", "model_config.py",
+               "configuration.py"),
         prefixes=("configuration_",),
         weak=True,
     ),
@@ -1282,13 +1285,14 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.result_metrics",
         VALIDATION_INFRASTRUCTURE,
-        "Metric files in a results folder (results/Llama-3-Ko/kobest.json, results/ablation.csv) "
-        "report evaluation results: validation. Predictions and generated samples there stay "
-        "output data.",
-        "results/**/*.json, results/*.csv",
-        dirs=("results",),
-        only_suffixes=(".json", ".csv", ".tsv"),
-        except_substrings=("pred", "output", "generat", "sample", "completion", "answer"),
+        "Metric files in a results or scores folder (results/Llama-3-Ko/kobest.json, "
+        "scores/eng-fra/bleu-scores.txt) report evaluation results: validation. Predictions, "
+        "translations, logs and generated samples there stay output data.",
+        "results/**/*.json, results/*.csv, scores/**/*.txt",
+        dirs=("results", "scores"),
+        only_suffixes=(".json", ".csv", ".tsv", ".txt"),
+        except_substrings=("pred", "output", "generat", "sample", "completion", "answer",
+                           "hyp", "translat", "log"),
     ),
     _file(
         "file.outputs",
@@ -1361,10 +1365,11 @@ _FILE_RULES: tuple[Rule, ...] = (
         "train*.py, trainer/, finetune*.py, pretrain*.py, launch scripts",
         prefixes=("train", "finetun", "fine_tun", "fine-tun", "pretrain", "launch", "sft", "dpo",
                   "ppo", "run_"),
-        substrings=("_trainer", "slurm"),
+        substrings=("_trainer", "slurm", "_sft.", "_sft_", "_finetun", "_pretrain"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "pretrain", "pretraining",
               "optim", "optimizers"),
+        dir_prefixes=("finetune_", "finetuning_"),
         # YAML/JSON in train/ folders are hyper-parameter files (file.yaml_config), and
         # pretrained.py loads published weights: neither is training code.
         only_suffixes=CODE_SUFFIXES,
