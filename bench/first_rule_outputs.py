@@ -42,6 +42,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("20", "043ba74886216e6a370a818dbf93cfb1e141aa95", ("blind20a", "blind20b")),
     ("21", "3c5f4f410d651135bca935f8d4c34e7f86a6a2f8", ("blind21a", "blind21b")),
     ("22", "294db52d23054765b6e5f130c8da134bb945f259", ("blind22a", "blind22b")),
+    ("23", "0cdbc2954254ed88709836dfc117242373b112fa", ("blind23a", "blind23b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

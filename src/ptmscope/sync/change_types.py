@@ -245,9 +245,12 @@ def explain_commit(
             f"change_kinds has {len(change_kinds)} entries but files has {len(files)}"
         )
     original = (message or "")[:MAX_MESSAGE_CHARS]
-    text = original.lower()
+    # A squash body listing only "* Update llama.py" lines (the web editor's defaults) says
+    # which files changed, which the files already say, and no intent.
+    said = _FILE_BULLETS.sub("", original) if "\n" in original else original
+    text = said.lower()
     # Evidence quotes the message as written when lower-casing kept offsets aligned.
-    shown = original if len(original) == len(text) else text
+    shown = said if len(said) == len(text) else text
     first_line = text.split("\n", 1)[0].strip()
     paths = _demote_tests(_demote_packaging(_paths(files, change_kinds, plat), text))
     named = False
@@ -274,6 +277,12 @@ def explain_commit(
     else:
         decided = _fallback_stage(text, shown, first_line, paths)
     return _learned_stage(decided, original, files, plat) if learned else decided
+
+
+_FILE_BULLETS = re.compile(
+    r"^[ \t]*[*-][ \t]+(?:update|create|delete|add|rename)[ \t]+[\w./-]+[ \t]*$\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def is_weak_rule(rule_id: str) -> bool:

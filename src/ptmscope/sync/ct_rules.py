@@ -263,7 +263,7 @@ MODEL_NAMES = (
 #: with no verb or purpose joined by "_" (prepare_starcoder.py, inference_vllm.py are scripts).
 MODEL_FILE_STEMS = (
     r"[a-z0-9-]*(?:bert|gpt\d?|t5|llama|bart|coder|former|vit|mamba|rwkv|wavlm|hubert|mistral"
-    r"|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus|resnet|unet|vae|gan|esm\w*)"
+    r"|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus|resnet|unet|vae|gan|esm\w*|net)"
 )
 
 
@@ -471,7 +471,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"[^\n]{0,40}"
         r"\b(checkpoints?|pretrained (weights|models?)|model weights)\b"
         r"|\b(?:add(?:ed|s|ing)?|releas\w*)\b[^\n]{0,40}\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|发布"
-        r"|\b(?:checkpoint|download|weights?) links?\b|\bmodel zoo\b|\bmodel list\b",
+        r"|\b(?:checkpoint|download|weights?|models?|modules?|drive|gguf|ollama|onedrive"
+        r"|baidu ?(?:pan|netdisk)) links?\b|\bmodel zoo\b|\bmodel list\b",
         "On GitHub, a README-only commit adding or releasing checkpoints or models (download "
         "links) publishes artefacts: sharing.",
         '"Add BERT-Large checkpoint", "Adding small/mini/tiny models" touching only README.md',
@@ -800,7 +801,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         PREPROCESSING,
         r"\baugment\w*|\bpre-?process\w*|\b(?:image|data|input|audio|text) transforms?\b"
         r"|\bdedup\w*|\bclean(?:ing|s)? (?:the )?(?:data|text|dataset|corpus)\b|\btokeni[sz]\w*"
-        r"|\b(?:chat|conversation|prompt) (?:template|format)s?\b|\bmixup\b|\bcutmix\b"
+        r"|(?:\b|_)(?:chat|conversation|prompt)[ _](?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
         r"|\btransformations?\b"
@@ -844,7 +845,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.WEAK_FILES,
         unless=r"\bmodel ?cards?\b|\bzoo\b|\bmodel (?:list|names?|docs?|ids?|paths?)\b"
         r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*|\boptions?\b"
-        r"|\bsamples?\b|\boutputs?\b",
+        r"|\bsamples?\b|\boutputs?\b|\bmodel (?:training|fine-?tuning|evaluation)\b",
     ),
     _msg(
         "message.push_to_hub_model",
@@ -863,7 +864,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         UNCLASSIFIED,
         r"\b(?:(?:re)?format(?:ted|ting)? (?:the )?(?:code|codebase|files)"
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
-        r"|pre-commit)|unused imports?|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
+        r"|pre-commit)|unused (?:[\w.-]+ )?imports?"
+        r"|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
+        r"|fix(?:e[sd])? (?:the )?lint(?:ing)?[ \t.]*$"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:chore(?:\([^)\n]{0,40}\))?: ?)?(?:lint(?:ing)?|pre-commit|formatting)[ \t.]*$"
@@ -887,7 +890,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|minor( (fix(es)?|changes|updates|edits))?"
         r"|changes|tmp|temp|clean[ -]?up|small (?:tweaks|changes|fixes)"
         r"|refactor(?:ed|ing)?(?: (?:code|utils))?|reformat(?:ted)?"
-        r"|\.)[ \t.!]*(\n|\Z)"
+        r"|nightly|\.)[ \t.!]*(?:\(#\d+\)[ \t]*)?(\n|\Z)"
         r"|\A\s*internal change\b"
         # fbcode exports: the summary names only the pull request it came from
         r"|\A\s*summary:\s*pull request resolved:\s*\S+\s*(?:differential revision:\s*\S+\s*)?\Z"
@@ -1277,8 +1280,10 @@ _FILE_RULES: tuple[Rule, ...] = (
         substrings=("lm_eval", "harness"),
         dirs=("eval", "evals", "evaluation", "benchmark", "benchmarks", "tests", "test",
               "metrics"),
-        # notebooks are documentation; prediction files are outputs (file.outputs)
-        except_substrings=(".ipynb", "prediction"),
+        # notebooks are documentation; prediction files are outputs (file.outputs); a benchmark
+        # figure illustrates the docs (file.doc_images)
+        except_substrings=(".ipynb", "prediction", ".png", ".jpg", ".jpeg", ".gif", ".svg",
+                           "logger", "logging"),
         except_dirs=("datasets", "dataset"),
         weak=True,
     ),
@@ -1365,6 +1370,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "train*.py, trainer/, finetune*.py, pretrain*.py, launch scripts",
         prefixes=("train", "finetun", "fine_tun", "fine-tun", "pretrain", "launch", "sft", "dpo",
                   "ppo", "run_"),
+        suffixes=(".slurm", ".sbatch"),
         substrings=("_trainer", "slurm", "_sft.", "_sft_", "_finetun", "_pretrain"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "pretrain", "pretraining",
