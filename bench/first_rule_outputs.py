@@ -43,6 +43,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("21", "3c5f4f410d651135bca935f8d4c34e7f86a6a2f8", ("blind21a", "blind21b")),
     ("22", "294db52d23054765b6e5f130c8da134bb945f259", ("blind22a", "blind22b")),
     ("23", "0cdbc2954254ed88709836dfc117242373b112fa", ("blind23a", "blind23b")),
+    ("24", "34ca288b3a2874098f7370bcadc02339204ac0e3", ("blind24a", "blind24b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

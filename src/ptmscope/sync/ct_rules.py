@@ -414,9 +414,10 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:(?:[\w-]{1,20}: )?release[sd]?\s*:?\s*v?\d(?!\d*(?:\.\d+)?[bm]\b)|release\s*$"
         r"|(?:version )?v?\d+\.\d+(?:\.\d+)?\S*\s*$"
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
-        r"|chore\(release\)|version(?:\([^)\n]{0,40}\))?\s*:\s*v?\d+\.\d+)"
+        r"|chore\((?:release|version)\)|version(?:\([^)\n]{0,40}\))?\s*:\s*v?\d+\.\d+"
+        r"|\[release\]\s*v?\d)"
         r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?versions?(?! of\b)|version bump"
-        r"|update (?:the )?version to v?\d"
+        r"|update (?:the )?version (?:to )?v?\d"
         r"|^(?:up|update[sd]?|bump(?:ed)?|increase[sd]?) (?:the )?version[ \t.]*$"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
         r"|prepare (?:for )?release)\b",
@@ -443,7 +444,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
         r"|update [\w@./-]{1,100} action to v?\d)"
         r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
-        r"|base image (?:to|from))\b"
+        r"|base image (?:to|from)|(?:bump|updat|upgrad)\w* (?:the )?(?:[\w.-]+ ){0,2}base image"
+        r"|(?:docker|gpu|base|cuda) image to (?:cuda|pytorch|torch|nvidia|ubuntu|python|v?\d))\b"
         r"|^(?:update|bump|upgrade)\w* (?:the )?docker(?:file)?[\w.-]{0,20} (?:to|for) (?:use )?"
         r"[\w.-]{1,40} ?v?\d"
         r"|\b(?:bump|updat|upgrad)\w*\b[^\n]{0,40}?\bsubmodules?\b",
@@ -700,7 +702,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "resuming, gradient accumulation) is training infrastructure, also in model code.",
         '"Add pipeline parallelism", "support FSDP", "multi-node training with torchrun"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts",
+        # "add convert script for hf to megatron": a checkpoint converter (model structure)
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts"
+        r"|\bconvert\w*",
     ),
     _msg(
         "message.gradient_checkpointing",
@@ -750,7 +754,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "config.json a torch_dtype value stays parameter tuning (guard WEAK_FILES).",
         '"bf16 autocast", "enable mixed precision", "use fp16 for inference"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btraining\b|^(?:[\w./()-]{1,40}: ?)?fix"
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btrain(?:ing|er)\b"
+        r"|^(?:[\w./()-]{1,40}: ?)?fix"
         r"|\bgradient accumulation\b",
     ),
     _msg(
@@ -864,7 +869,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         UNCLASSIFIED,
         r"\b(?:(?:re)?format(?:ted|ting)? (?:the )?(?:code|codebase|files)"
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
-        r"|pre-commit)|unused (?:[\w.-]+ )?imports?"
+        r"|pre-commit)|unused (?:[\w.-]+ )?(?:imports?|variables?)"
         r"|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
         r"|fix(?:e[sd])? (?:the )?lint(?:ing)?[ \t.]*$"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
@@ -891,7 +896,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|changes|tmp|temp|clean[ -]?up|small (?:tweaks|changes|fixes)"
         r"|refactor(?:ed|ing)?(?: (?:code|utils))?|reformat(?:ted)?"
         r"|nightly|\.)[ \t.!]*(?:\(#\d+\)[ \t]*)?(\n|\Z)"
-        r"|\A\s*internal change\b"
+        r"|\A\s*(?:internal change|no public description)\b"
         # fbcode exports: the summary names only the pull request it came from
         r"|\A\s*summary:\s*pull request resolved:\s*\S+\s*(?:differential revision:\s*\S+\s*)?\Z"
         r"|\A\s*merge (?:pull request|branch|remote-tracking branch)\b[^\n]{0,200}"
@@ -1063,7 +1068,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         ),
         prefixes=(
             "tokenizer", "tokenization", "vocab", "preprocess", "normaliz", "spm.",
-            "train_tokenizer", "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
+            "train_tokenizer", "train_sentencepiece", "train_spm", "train_bpe",
+            "build_tokenizer", "build_vocab", "learn_bpe", "dedup", "minhash",
             "prepro", "sys_prompt", "system_prompt", "spm_", "decontam",
             "near_dedup", "feature_extract", "image_processing", "processing_", "conversation",
             "conv_template", "chat_template", "prompt_template", "binariz", "reformat_data",
