@@ -44,6 +44,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("22", "294db52d23054765b6e5f130c8da134bb945f259", ("blind22a", "blind22b")),
     ("23", "0cdbc2954254ed88709836dfc117242373b112fa", ("blind23a", "blind23b")),
     ("24", "34ca288b3a2874098f7370bcadc02339204ac0e3", ("blind24a", "blind24b")),
+    ("25", "003b558ab58d45d1ef8b4fa7ed0a33fefef80c70", ("blind25a", "blind25b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -248,6 +248,10 @@ def explain_commit(
     # A squash body listing only "* Update llama.py" lines (the web editor's defaults) says
     # which files changed, which the files already say, and no intent.
     said = _FILE_BULLETS.sub("", original) if "\n" in original else original
+    if said[:5].lower() == "merge":
+        # merging the main branch into a feature branch brings in others' work: the branch's
+        # name ("into epwalsh/fsdp-wrap") says nothing about this commit's files
+        said = _MAIN_INTO.sub("Merge branch", said)
     text = said.lower()
     # Evidence quotes the message as written when lower-casing kept offsets aligned.
     shown = said if len(said) == len(text) else text
@@ -279,6 +283,11 @@ def explain_commit(
     return _learned_stage(decided, original, files, plat) if learned else decided
 
 
+_MAIN_INTO = re.compile(
+    r"\Amerge (?:remote-tracking )?branch '?(?:origin/)?(?:main|master|dev|develop)'?"
+    r"(?: of [^\s]+)? into [^\n]*",
+    re.IGNORECASE,
+)
 _FILE_BULLETS = re.compile(
     r"^[ \t]*[*-][ \t]+(?:update|create|delete|add|rename)[ \t]+[\w./-]+[ \t]*$\n?",
     re.IGNORECASE | re.MULTILINE,

@@ -416,7 +416,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:chore|build|ci)(?:\([^)\n]{0,40}\))?!?:\s*(?:release|bump version)\b"
         r"|chore\((?:release|version)\)|version(?:\([^)\n]{0,40}\))?\s*:\s*v?\d+\.\d+"
         r"|\[release\]\s*v?\d)"
-        r"|\b(?:bump(?:ed|s)? (?:the )?(?:package )?versions?(?! of\b)|version bump"
+        r"|\b(?:bump(?:ed|s)? (?:up )?(?:the )?(?:package )?versions?(?! of\b)|version bump"
         r"|update (?:the )?version (?:to )?v?\d"
         r"|^(?:up|update[sd]?|bump(?:ed)?|increase[sd]?) (?:the )?version[ \t.]*$"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
@@ -442,7 +442,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         DEPENDENCY_LABELS,
         r"^(?:bump [\w@./-]{1,100} from \S{1,40} to \S|bump the [\w-]{1,60} group\b"
         r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
-        r"|update [\w@./-]{1,100} action to v?\d)"
+        r"|update [\w@./-]{1,100} action to v?\d"
+        r"|(?:bump|upgrad)\w* [\w.-]{1,60} (?:from \S{1,40} )?to v?\d[\w.]* in (?:the )?docker\w*)"
         r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
         r"|base image (?:to|from)|(?:bump|updat|upgrad)\w* (?:the )?(?:[\w.-]+ ){0,2}base image"
         r"|(?:docker|gpu|base|cuda) image to (?:cuda|pytorch|torch|nvidia|ubuntu|python|v?\d))\b"
@@ -809,7 +810,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:\b|_)(?:chat|conversation|prompt)[ _](?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
-        r"|\btransformations?\b"
+        r"|\btransformations?\b|\bresampl\w*"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -836,6 +837,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.new_model",
         MODEL_STRUCTURE,
         r"^add\w*\b[^\n]{0,40}?\bmodels?\b(?![-_])"
+        # a transformers-style model class: "add RobertaForRegression"
+        r"|^add\w*\b[^\n]{0,30}?\b[a-z0-9]+for(?:causallm|maskedlm|conditionalgeneration"
+        r"|sequenceclassification|tokenclassification|questionanswering|regression|seq2seqlm)\b"
         r"|^(?:[\w()-]{1,40}: ?|\[[^\]\n]{1,40}\] ?)?"
         r"(?:add(?:ed|s)?(?: support for)?|support(?:s|ed)?|implement\w*|port\w*)\b"
         r"[^\n]{0,30}?" + MODEL_NAMES
@@ -869,12 +873,14 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         UNCLASSIFIED,
         r"\b(?:(?:re)?format(?:ted|ting)? (?:the )?(?:code|codebase|files)"
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
-        r"|pre-commit)|unused (?:[\w.-]+ )?(?:imports?|variables?)"
+        r"|pre-commit)|unused (?:[\w.-]+ )?(?:imports?|variables?|code)"
         r"|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
         r"|fix(?:e[sd])? (?:the )?lint(?:ing)?[ \t.]*$"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
-        r"|^(?:chore(?:\([^)\n]{0,40}\))?: ?)?(?:lint(?:ing)?|pre-commit|formatting)[ \t.]*$"
+        r"|^(?:(?:chore|fix|style)(?:\([^)\n]{0,40}\))?: ?)?"
+        r"(?:lint(?:ing)?|pre-commit|formatting|black|isort"
+        r"|yapf)[ \t.]*$"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
         r"|(?:pyright|mypy|flake8|pylint|ruff|type[- ]check\w*) (?:errors?|warnings?|issues?)"
         r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
@@ -1379,7 +1385,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         suffixes=(".slurm", ".sbatch"),
         substrings=("_trainer", "slurm", "_sft.", "_sft_", "_finetun", "_pretrain"),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
-              "pretrain", "pretraining",
+              "pretrain", "pretraining", "beaker", "slurm", "launchers",
               "optim", "optimizers"),
         dir_prefixes=("finetune_", "finetuning_"),
         # YAML/JSON in train/ folders are hyper-parameter files (file.yaml_config), and
