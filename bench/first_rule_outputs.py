@@ -45,6 +45,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("23", "0cdbc2954254ed88709836dfc117242373b112fa", ("blind23a", "blind23b")),
     ("24", "34ca288b3a2874098f7370bcadc02339204ac0e3", ("blind24a", "blind24b")),
     ("25", "003b558ab58d45d1ef8b4fa7ed0a33fefef80c70", ("blind25a", "blind25b")),
+    ("26", "dbb881b3d9f645f96103190730a94f0dc0648b54", ("blind26a", "blind26b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -443,7 +443,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:bump [\w@./-]{1,100} from \S{1,40} to \S|bump the [\w-]{1,60} group\b"
         r"|(?:chore|build|fix)\(deps(?:-dev)?\)|update dependency [\w@./-]{1,100} to v?\d"
         r"|update [\w@./-]{1,100} action to v?\d"
-        r"|(?:bump|upgrad)\w* [\w.-]{1,60} (?:from \S{1,40} )?to v?\d[\w.]* in (?:the )?docker\w*)"
+        r"|(?:bump|upgrad|pin)\w* [\w.-]{1,60} (?:(?:from \S{1,40} )?to v?\d[\w.]* )?"
+        r"in (?:the )?docker\w*)"
         r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
         r"|base image (?:to|from)|(?:bump|updat|upgrad)\w* (?:the )?(?:[\w.-]+ ){0,2}base image"
         r"|(?:docker|gpu|base|cuda) image to (?:cuda|pytorch|torch|nvidia|ubuntu|python|v?\d))\b"
@@ -627,10 +628,11 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.docstring",
         INTERNAL_DOCUMENTATION,
-        r"\bdocstrings?\b|\btype hints?\b|\bcode comments?\b|\binline comments?\b"
+        # type hints alone are code style (message.code_style); with docstrings they document
+        r"\bdocstrings?\b|\bcode comments?\b|\binline comments?\b"
         r"|^add\w* (?:some|more) (?:docs?|documentation) (?:to|for|in)\b",
         "Docstrings and code comments document the code for its developers.",
-        '"add docstrings", "type hints"',
+        '"add docstrings", "Add type hints and docstrings"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
     ),
     _msg(
@@ -744,7 +746,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"flash_attention_2", "gradient checkpointing", "perf: cache masks"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
         # a speed benchmark stays validation unless it says faster (labelling guide)
-        unless=r"^add\w* (?:unit )?tests?\b|^add\w* (?:an? )?(?:[\w-]+ )?benchmark",
+        # "Log throughput metrics" records a training metric, it speeds nothing up
+        unless=r"^add\w* (?:unit )?tests?\b|^add\w* (?:an? )?(?:[\w-]+ )?benchmark"
+        r"|^log\w* (?:the )?(?:throughput|latency|memory)",
     ),
     _msg(
         "message.precision_performance",
@@ -763,7 +767,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.training_code",
         TRAINING_INFRASTRUCTURE,
         r"\b(?:pre-?training|fine-?tuning|finetuning|instruction[ -]tuning|training|tuning)"
-        r" (?:code|scripts?|loop|recipes?)\b|\bearly[ -]stopping\b",
+        r" (?:code|scripts?|loop|recipes?)\b|\bearly[ -]stopping\b|\blaunch(?:er)? scripts?\b",
         "Training code named in the message (\"Add SimMIM pre-training code\", \"add instruction "
         "tuning script\") is training infrastructure even in a data or model folder.",
         '"Add pre-training code", "add instruction tuning script"',
@@ -784,7 +788,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add zero-shot ImageNet eval", "compute perplexity on the validation set"',
         guard=Guard.WEAK_FILES,
         # "early stopping by validation loss", "evaluation strategy in Trainer defaults": training
-        unless=r"\btrainer\b|\bearly[ -]stopping\b|\bsav\w* (?:the )?best\b",
+        # "Log throughput metrics" logs the training run
+        unless=r"\btrainer\b|\bearly[ -]stopping\b|\bsav\w* (?:the )?best\b|^log\w*\b",
     ),
     _msg(
         "message.architecture",
@@ -800,7 +805,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"add PointRend mask head", "Add conformer encoder", "use RMSNorm instead of LayerNorm"',
         guard=Guard.WEAK_FILES,
         unless=r"\bkernels?\b|\btriton\b|\bcuda\b|\blr\b|\blearning rate\b|\bdecay\b"
-        r"|\bsentencepiece\b|\bbpe\b|\bwordpiece\b|\bscripts?\b",
+        r"|\bsentencepiece\b|\bbpe\b|\bwordpiece\b|\bscripts?\b"
+        r"|\btype (?:hints?|annotations?)\b|\bdocstrings?\b",
     ),
     _msg(
         "message.preprocessing_code",
@@ -816,7 +822,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "conversation templates) is preprocessing, even in a data or training file.",
         '"add RandAugment", "random crop augmentation", "add llama-2 conversation template"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+        # "Add Gemma conversation template and model adapter" adds a model (labelling guide)
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmodel adapters?\b",
     ),
     _msg(
         "message.data_loading",
@@ -875,12 +882,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
         r"|pre-commit)|unused (?:[\w.-]+ )?(?:imports?|variables?|code)"
         r"|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
-        r"|fix(?:e[sd])? (?:the )?lint(?:ing)?[ \t.]*$"
+        r"|fix(?:e[sd])? (?:the )?(?:py|flake8 ?)?lint(?:ing)?[ \t.]*$"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:(?:chore|fix|style)(?:\([^)\n]{0,40}\))?: ?)?"
         r"(?:lint(?:ing)?|pre-commit|formatting|black|isort"
-        r"|yapf)[ \t.]*$"
+        r"|yapf|quality|style)[ \t.]*$"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
         r"|(?:pyright|mypy|flake8|pylint|ruff|type[- ]check\w*) (?:errors?|warnings?|issues?)"
         r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
