@@ -156,8 +156,6 @@ _MESSAGE_TABLE: dict[str, tuple[_MessageRow, ...]] = {
     )
     for platform in PLATFORMS
 }
-#: Guards that do not depend on the rule's vote: evaluated once per commit.
-_PLAIN_GUARDS: tuple[Guard, ...] = tuple(g for g in Guard if g is not Guard.WEAK_FILES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,16 +360,21 @@ def _message_stage(
     facts = _facts(paths)
     code_facts = facts if code_paths is None else _facts(code_paths)
     # Guards fail for most rules and are cheaper than patterns: each plain guard is evaluated
-    # once per commit; weak_files depends on the rule's vote (see _guard_ok).
-    passing = {g: _guard_ok(g, facts, "") for g in _PLAIN_GUARDS}
+    # at most once per commit, when a rule first needs it; weak_files depends on the rule's
+    # vote (see _guard_ok).
+    passing: dict[Guard, bool] = {Guard.NONE: True}
     weak_ok = code_facts.n_files > 0
     strong = code_facts.strong_votes
     for rule, vote, pattern, guard in _MESSAGE_TABLE[platform]:
         if guard is Guard.WEAK_FILES:
             if not (weak_ok and (not strong or (len(strong) == 1 and vote in strong))):
                 continue
-        elif not passing[guard]:
-            continue
+        else:
+            ok = passing.get(guard)
+            if ok is None:
+                ok = passing[guard] = _guard_ok(guard, facts, "")
+            if not ok:
+                continue
         found = pattern.search(text)
         if found is None:
             continue
