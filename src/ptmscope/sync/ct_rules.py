@@ -420,7 +420,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|update (?:the )?version (?:to )?v?\d"
         r"|^(?:up|update[sd]?|bump(?:ed)?|increase[sd]?) (?:the )?version[ \t.]*$"
         r"|^bump(?:ed|s)? (?:up )?to v?\d+\.\d+"
-        r"|prepare (?:for )?release)\b",
+        r"|prepare (?:for )?(?:the )?(?:v?\d[\w.]* )?release)\b",
         "Releasing a version (tag commit, version bump of the project itself, conventional "
         "'chore: release') is sharing. A model size (\"Release 7B\") is not a version: such "
         "commits go to message.release_named.",
@@ -484,7 +484,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.ONLY_DOCS,
         unless=r"\blink to (?:the )?(?:hugging ?face|hf)(?: hub)? (?:models|page)\b"
         r"|\bmodel ?cards?\b|\bmodel (?:docs?|documentation|descriptions?|overview)\b"
-        r"|\b(?:usage|examples?|instructions?|how to|results?|scores?|benchmarks?|tables?)\b",
+        r"|\b(?:usage|examples?|instructions?|how to|results?|scores?|benchmarks?|tables?"
+        r"|demos?)\b",
     ),
     _msg(
         "message.evaluation_results",
@@ -557,6 +558,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*"
         r"|\bpreprocess\w*|\btokeni[sz]\w*|\bcomments?\b|\bgenerated\b|\bsummaries\b"
         r"|\boutputs?\b|\bsamples?\b|\bpredictions?\b|\bresults?\b|\bscores?\b|\bjudg\w*"
+        r"|\bsentence ?piece\b|\bbpe\b"
         r"|\bplugins?\b|\btrainer\b",
     ),
     _msg(
@@ -592,7 +594,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
-        r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this))?\s*(?:\(#\d+\))?\s*(?:\n|\Z)"
+        r"|\A\s*fix(?:e[sd])?(?: (?:the )?(?:imports?|build|it|this|issue #?\d+))?\s*(?:\(#\d+\))?"
+        r"\s*(?:\n|\Z)"
         # a merge with no body from a fix branch ("from user/fix-tqdm-import")
         r"|\A\s*merge pull request #\d+ from [\w.-]+/(?:bug|hot)?fix(?:es)?(?:[-_][a-z0-9]+)?"
         r"(?:[-_](?:pr|imports?|typos?|bugs?|issues?|ci|tests?|lint|build|crash|errors?|\d+))?"
@@ -629,7 +632,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "message.docstring",
         INTERNAL_DOCUMENTATION,
         # type hints alone are code style (message.code_style); with docstrings they document
-        r"\bdocstrings?\b|\bcode comments?\b|\binline comments?\b"
+        r"\bdoc[ -]?strings?\b|\bcode comments?\b|\binline comments?\b"
         r"|^add\w* (?:some|more) (?:docs?|documentation) (?:to|for|in)\b",
         "Docstrings and code comments document the code for its developers.",
         '"add docstrings", "Add type hints and docstrings"',
@@ -707,7 +710,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.WEAK_FILES,
         # "add convert script for hf to megatron": a checkpoint converter (model structure)
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts"
-        r"|\bconvert\w*",
+        r"|\bconvert\w*|\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$",
     ),
     _msg(
         "message.gradient_checkpointing",
@@ -748,18 +751,20 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # a speed benchmark stays validation unless it says faster (labelling guide)
         # "Log throughput metrics" records a training metric, it speeds nothing up
         unless=r"^add\w* (?:unit )?tests?\b|^add\w* (?:an? )?(?:[\w-]+ )?benchmark"
+        r"|^\[tests?\]|\bspeed up (?:the )?(?:unit )?tests\b"
         r"|^log\w* (?:the )?(?:throughput|latency|memory)",
     ),
     _msg(
         "message.precision_performance",
         PIPELINE_PERFORMANCE,
         r"\bautocast\b|\bmixed[ -]precision\b|\b(?:bf|fp)16\b|\bbfloat16\b|\bhalf[ -]precision\b"
-        r"|\bamp\b|\bint8 inference\b|\bcuda graphs?\b",
+        r"|\bamp\b|\bint8 inference\b|\bcuda graphs?\b|\bquantiz\w* support\b"
+        r"|\bweight-only quantiz\w*",
         "Mixed precision in code (autocast, bf16/fp16) is a speed/memory optimisation; in "
         "config.json a torch_dtype value stays parameter tuning (guard WEAK_FILES).",
         '"bf16 autocast", "enable mixed precision", "use fp16 for inference"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btrain(?:ing|er)\b"
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btrain(?:ing|er)?\b"
         r"|^(?:[\w./()-]{1,40}: ?)?fix"
         r"|\bgradient accumulation\b",
     ),
@@ -816,7 +821,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:\b|_)(?:chat|conversation|prompt)[ _](?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
-        r"|\btransformations?\b|\bresampl\w*"
+        r"|\btransformations?\b|\bresampl\w*|\bdata[ _-]processing\b"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -886,12 +891,12 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:(?:chore|fix|style)(?:\([^)\n]{0,40}\))?: ?)?"
-        r"(?:lint(?:ing)?|pre-commit|formatting|black|isort"
+        r"(?:lint(?:ing)?|pre-commit|format(?:ting)?|black|isort"
         r"|yapf|quality|style)[ \t.]*$"
         r"|make (?:the )?code (?:nicer|cleaner|simpler|prettier)"
         r"|(?:pyright|mypy|flake8|pylint|ruff|type[- ]check\w*) (?:errors?|warnings?|issues?)"
         r"|make (?:the )?(?:pylint|flake8|mypy|pyright|ruff|black|linter|type ?checker) happy"
-        r"|(?:fix|add|improv|updat|clean)\w* (?:the )?type (?:annotations?|hints?)"
+        r"|(?:fix|add|improv|updat|clean)\w* (?:the )?typ(?:e|ing) (?:annotations?|hints?)"
         r"|remov\w* (?:an? |the |some )?debug(?:ging)? (?:prints?|statements?|output|logging))\b"
         r"|^style(?:\([^)\n]{0,40}\))?!?:|^\[(?:black|isort|ruff|yapf|flake8|lint|style|format)\]",
         "Formatting, lint and unused-import clean-ups of code change no behaviour and fit no type "
@@ -908,7 +913,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|minor( (fix(es)?|changes|updates|edits))?"
         r"|changes|tmp|temp|clean[ -]?up|small (?:tweaks|changes|fixes)"
         r"|refactor(?:ed|ing)?(?: (?:code|utils))?|reformat(?:ted)?"
-        r"|nightly|\.)[ \t.!]*(?:\(#\d+\)[ \t]*)?(\n|\Z)"
+        r"|nightly|debug(?:ging)?|\.)[ \t.!]*(?:\(#\d+\)[ \t]*)?(\n|\Z)"
         r"|\A\s*(?:internal change|no public description)\b"
         # fbcode exports: the summary names only the pull request it came from
         r"|\A\s*summary:\s*pull request resolved:\s*\S+\s*(?:differential revision:\s*\S+\s*)?\Z"
@@ -1089,9 +1094,10 @@ _FILE_RULES: tuple[Rule, ...] = (
         ),
         suffixes=(".spm", ".vocab", ".bpe", ".model", ".tiktoken"),
         substrings=("clean",),
-        dirs=("tokenizer", "tokenizers", "preprocess", "preprocessing", "preprocessors"),
+        dirs=("tokenizer", "tokenizers", "preprocess", "preprocessing", "preprocessors",
+              "data_processing"),
         # data/alpaca_cleaned.json is the cleaned data set (input data), not cleaning code
-        except_substrings=("cleaned",),
+        except_substrings=("cleaned", "_clean.", "eval"),
     ),
     _file(
         "file.data_processing",
@@ -1114,7 +1120,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "preprocessing. Inside data folders the data rules decide instead.",
         "prepare_*.py, make_tf_records.py, create_pretraining_data.py",
         prefixes=("prepare_", "prep_", "make_tf_record", "create_tf_record",
-                  "create_pretraining_data"),
+                  "create_pretraining_data", "make_corpus", "build_corpus", "create_corpus"),
         only_suffixes=CODE_SUFFIXES,
         except_substrings=("resource",),
         except_dirs=_DATA_CODE_DIRS,
@@ -1321,11 +1327,21 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.outputs",
         OUTPUT_DATA,
-        "Produced outputs: predictions, generated samples, result files and plots.",
-        "outputs/, samples/, results/, predictions*, generated_*",
-        prefixes=("prediction", "generated_", "result"),
+        "Produced outputs in output folders: predictions, generated samples, result files and "
+        "plots.",
+        "outputs/, samples/, results/, generated*/",
         dirs=_OUTPUT_DIRS,
         dir_prefixes=("generated",),
+    ),
+    _file(
+        "file.output_names",
+        OUTPUT_DATA,
+        "Files named as produced outputs (predictions*, generated_*, result*) are output data, "
+        "except images in documentation folders (pictures/result.png illustrates the README: "
+        "file.doc_image_dirs).",
+        "predictions*, generated_*, result*",
+        prefixes=("prediction", "generated_", "result"),
+        except_dirs=_DOC_IMAGE_DIRS,
     ),
     _file(
         "file.input_data",
