@@ -47,6 +47,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("25", "003b558ab58d45d1ef8b4fa7ed0a33fefef80c70", ("blind25a", "blind25b")),
     ("26", "dbb881b3d9f645f96103190730a94f0dc0648b54", ("blind26a", "blind26b")),
     ("27", "1031d0c958a937148c7f6e5fa43ea29fcee66770", ("blind27a", "blind27b")),
+    ("28", "1fac99aba3f004c6bf2b7e058d00a512bc3af2bc", ("blind28a", "blind28b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

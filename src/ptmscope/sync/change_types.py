@@ -246,6 +246,10 @@ def explain_commit(
     # A squash body listing only "* Update llama.py" lines (the web editor's defaults) says
     # which files changed, which the files already say, and no intent.
     said = _FILE_BULLETS.sub("", original) if "\n" in original else original
+    if _FILE_LIST.match(said):
+        # "Update modeling_qwen.py, qwen_generation_utils.py and tokenization_qwen.py" names
+        # the files, which the files already say: no intent beyond "update"
+        said = _FILE_LIST.sub(r"\1", said, count=1)
     if said[:5].lower() == "merge":
         # merging the main branch into a feature branch brings in others' work: the branch's
         # name ("into epwalsh/fsdp-wrap") says nothing about this commit's files
@@ -281,6 +285,11 @@ def explain_commit(
     return _learned_stage(decided, original, files, plat) if learned else decided
 
 
+_FILE_LIST = re.compile(
+    r"\A\s*(update|upload|add|delete)[sd]? [\w./-]+\.\w+(?:(?:,| and|, and) [\w./-]+\.\w+)+"
+    r"[ \t.]*(?=\n|\Z)",
+    re.IGNORECASE,
+)
 _MAIN_INTO = re.compile(
     r"\Amerge (?:remote-tracking )?branch '?(?:origin/)?(?:main|master|dev|develop)'?"
     r"(?: of [^\s]+)? into [^\n]*",

@@ -447,6 +447,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"in (?:the )?docker\w*)"
         r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
         r"|base image (?:to|from)|(?:bump|updat|upgrad)\w* (?:the )?(?:[\w.-]+ ){0,2}base image"
+        r"|(?:use|switch to|move to) (?:an? |the )?[\w.:-]+(?: v?[\d.]+)? base image"
         r"|(?:docker|gpu|base|cuda) image to (?:cuda|pytorch|torch|nvidia|ubuntu|python|v?\d))\b"
         r"|^(?:update|bump|upgrade)\w* (?:the )?docker(?:file)?[\w.-]{0,20} (?:to|for) (?:use )?"
         r"[\w.-]{1,40} ?v?\d"
@@ -590,7 +591,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|fix(?:e[sd]|ing)?\b[^\n]{0,50}?(?:\b(?:crash\w*|regression|segfault"
         r"|off-by-one|nan|deadlock|race condition|wrong|incorrect|broken|leak\w*|compatibility)"
         r"|(?:error|exception))\b"
-        r"|fix(?:e[sd]|ing)?\b [\w-]{1,30} imports?\b|'?nonetype'? object|has no attribute"
+        r"|fix(?:e[sd]|ing)?\b (?:[\w-]{1,30} ){1,2}imports?\b|'?nonetype'? object|has no attribute"
+        r"|fix(?:e[sd]|ing)? (?:the )?imports? (?:of|for|from)\b"
         r"|handle[sd]?\b[^\n]{0,40}?\b(?:none|null|nan|empty|missing)\b)"
         # a bare "fix" / "fix import" names a repair and no area (a fix that names its area,
         # "fix tokenizer padding", is labelled by that area in most labelled sets)
@@ -609,6 +611,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # "Add tests for tokenizer edge cases" adds tests, it fixes nothing; "hotfix: add
         # tiktoken to install_requires" adds a dependency
         unless=r"^add\w* (?:unit |more )?tests?\b|\binstall_requires\b|\brequirements\b"
+        r"|\bflaky\b"
         r"|\bversions? of (?:the )?[\w-]+\b",
     ),
     _msg(
@@ -683,7 +686,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|batch[ _-]?sizes?|warm-?up(?: steps| ratio)?|dropout(?: rate)?|epochs?|max[ _]steps"
         r"|grad(?:ient)?[ _-]?accum\w*|label[ _-]?smoothing|momentum|beta[12]|adam[ _]eps\w*"
         r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temp(?:erature)?|top[ _-]?[pk]"
-        r"|lora[ _-]?(?:r|rank|alpha)|loss weights?)\b"
+        r"|lora[ _-]?(?:r|rank|alpha)|loss weights?"
+        r"|max(?:imum)? (?:sentence|sequence|seq|input|source|target) length)\b"
         r"|\bdefault (?:values|settings|(?:[\w-]+[ _])?thresholds?)\b|\bgrid[ -]search\w*"
         r"|\bhyper-?param\w* search\b"
         r"|\b(?:beam size|num_beams|length penalty)\b|\b(?:lr|learning[ _-]rate) defaults?\b"
@@ -736,7 +740,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:reduc\w*|lower\w*|sav\w*|less|low|decreas\w*|cut\w*|fit\w*|minimi[sz]\w*) "
         r"(?:[\w-]+ )?memory\b|\blazy[ -]?load\w*"
         r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cach\w*"
-        r"|cached (?:generation|inference|decoding)\b"
+        r"|cached (?:generation|inference|decoding)\b|no_grad\b|inference_mode\b"
         r"|gradient[ _-]?checkpointing\b|vram\b|out of memory\b|oom\b|torch\.compile\b"
         r"|optimi[sz]e[sd]? (?:for )?(?:speed|performance|memory|inference)\b"
         r"|(?:gpu|metal|vulkan|cuda|rocm|mps) (?:support|acceleration|backend|offloading)\b"
@@ -764,7 +768,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "config.json a torch_dtype value stays parameter tuning (guard WEAK_FILES).",
         '"bf16 autocast", "enable mixed precision", "use fp16 for inference"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btrain(?:ing|er)?\b"
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btrain(?:ing|er)?\b|trainer\b"
         r"|^(?:[\w./()-]{1,40}: ?)?fix"
         r"|\bgradient accumulation\b",
     ),
@@ -1218,6 +1222,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         "model/config.py, configuration_*.py, params.py",
         names=("config.py", "configs.py", "params.py", "hparams.py", "model_config.py",
                "configuration.py"),
+        suffixes=("_params.py", "_hparams.py"),
         prefixes=("configuration_",),
         weak=True,
     ),
@@ -1406,7 +1411,7 @@ _FILE_RULES: tuple[Rule, ...] = (
         prefixes=("train", "finetun", "fine_tun", "fine-tun", "pretrain", "launch", "sft", "dpo",
                   "ppo", "run_"),
         suffixes=(".slurm", ".sbatch"),
-        substrings=("_trainer", "slurm", "_sft.", "_sft_", "_finetun", "_pretrain"),
+        substrings=("_trainer", "slurm", "_sft.", "_sft_", "_finetun", "_pretrain", "_train."),
         dirs=("train", "training", "trainer", "trainers", "rlhf", "finetune", "finetuning",
               "pretrain", "pretraining", "beaker", "slurm", "launchers",
               "optim", "optimizers"),
