@@ -48,6 +48,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("26", "dbb881b3d9f645f96103190730a94f0dc0648b54", ("blind26a", "blind26b")),
     ("27", "1031d0c958a937148c7f6e5fa43ea29fcee66770", ("blind27a", "blind27b")),
     ("28", "1fac99aba3f004c6bf2b7e058d00a512bc3af2bc", ("blind28a", "blind28b")),
+    ("29", "8a2a88cdf03c51504d0ed93fe11d3d3bf8010e80", ("blind29a", "blind29b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

@@ -48,7 +48,7 @@ from ptmscope.sync.ct_learned import (
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FIRST_RULES = DATA / "ct_first_rules.json"
 #: The newest blind sets: unseen by the rules and by the model (measured, never trained on).
-DEFAULT_HOLD_OUT = ("commits_blind29a.jsonl", "commits_blind29b.jsonl")
+DEFAULT_HOLD_OUT = ("commits_blind30a.jsonl", "commits_blind30b.jsonl")
 #: Inverse regularisation strength (chosen on blind set 8a among 2, 5 and 10).
 C = 5.0
 #: Tokens seen in fewer training commits are left out (they carry little and double the file;

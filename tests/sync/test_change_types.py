@@ -764,6 +764,18 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
      "pipeline performance", "message.performance"),
     ("a script named *_train.py is training code", GH, "update LSP_train.py", ["LSP_train.py"],
      ["M"], "training infrastructure", "file.training_code"),
+    ("an evaluation-harness slurm job is validation", GH,
+     "add evalharness slurm script for 176B",
+     ["evaluation/results/tr11/scripts/run_bsevalharness_tr11-176b-ml.slurm"], ["A"],
+     "validation infrastructure", "file.validation"),
+    ("a doctest fix is validation", GH, "Fix doctest for DistilBertForQuestionAnswering",
+     ["src/transformers/models/distilbert/modeling_distilbert.py"], ["M"],
+     "validation infrastructure", "message.evaluation_code"),
+    ("type hints for a named model are code style", GH, "Add type hints for TF DistilBert",
+     ["src/transformers/models/distilbert/modeling_tf_distilbert.py"], ["M"], "unclassified",
+     "message.code_style"),
+    ("a get-data script downloads input data", GH, "add XNLI download script",
+     ["get-data-xnli.sh"], ["A"], "input data", "file.dataset_converters"),
 ]
 
 

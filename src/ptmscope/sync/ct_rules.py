@@ -714,7 +714,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.WEAK_FILES,
         # "add convert script for hf to megatron": a checkpoint converter (model structure)
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts"
-        r"|\bconvert\w*|\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$",
+        r"|\bconvert\w*|\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|\beval(?:uation|harness)?\b",
     ),
     _msg(
         "message.gradient_checkpointing",
@@ -786,7 +786,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
     _msg(
         "message.evaluation_code",
         VALIDATION_INFRASTRUCTURE,
-        r"\beval(?:uat\w*|s)?\b|\bbenchmark\w*"
+        r"\beval(?:uat\w*|s|harness)?\b|\bbenchmark\w*|\bdoctests?\b"
         r"|\bzero-?shot (?:eval\w*|classification(?! models?\b)|accuracy)"
         r"|\bvalidation (?:loop|step|set|split|metrics?|loss)\b|\bperplexity\b"
         r"|\b(?:mmlu|humaneval|gsm8k|hellaswag|bleu|rouge|wer|map@\w+|f1[ -]score)\b"
@@ -870,7 +870,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.WEAK_FILES,
         unless=r"\bmodel ?cards?\b|\bzoo\b|\bmodel (?:list|names?|docs?|ids?|paths?)\b"
         r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*|\boptions?\b"
-        r"|\bsamples?\b|\boutputs?\b|\bmodel (?:training|fine-?tuning|evaluation)\b",
+        r"|\bsamples?\b|\boutputs?\b|\bmodel (?:training|fine-?tuning|evaluation)\b"
+        r"|\btyp(?:e|ing) (?:hints?|annotations?)|\bdoc ?strings?\b|\bdoctests?\b",
     ),
     _msg(
         "message.push_to_hub_model",
@@ -1145,10 +1146,11 @@ _FILE_RULES: tuple[Rule, ...] = (
     _file(
         "file.dataset_converters",
         INPUT_DATA,
-        "Scripts named as dataset converters (convert_dataset_hf.py, convert_dataset_json.py) "
-        "produce the training data set, wherever they live.",
-        "convert_dataset*.py, convert_data_*.py",
-        prefixes=("convert_dataset", "convert_data_", "convert_data."),
+        "Scripts named as dataset converters or data downloaders (convert_dataset_hf.py, "
+        "get-data-xnli.sh, download_data.py) produce the training data set, wherever they live.",
+        "convert_dataset*.py, convert_data_*.py, get-data*.sh, download_data*.py",
+        prefixes=("convert_dataset", "convert_data_", "convert_data.", "get-data", "get_data",
+                  "download_data", "download-data", "download_dataset"),
         only_suffixes=CODE_SUFFIXES,
     ),
     _file(
