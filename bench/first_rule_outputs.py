@@ -49,6 +49,8 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("27", "1031d0c958a937148c7f6e5fa43ea29fcee66770", ("blind27a", "blind27b")),
     ("28", "1fac99aba3f004c6bf2b7e058d00a512bc3af2bc", ("blind28a", "blind28b")),
     ("29", "8a2a88cdf03c51504d0ed93fe11d3d3bf8010e80", ("blind29a", "blind29b")),
+    ("30", "c713670071af19809c4190a45cfbf76335083029", ("blind30a", "blind30b")),
+    ("31", "6020d7b8c6a95be4bb6adf3543d01d332819868f", ("blind31a", "blind31b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

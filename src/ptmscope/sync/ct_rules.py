@@ -255,7 +255,7 @@ class Rule:
 MODEL_NAMES = (
     r"[\w-]*(?:bert|gpt|t5|llama|bart|coder|former|fold|encoder|decoder|vit|clip|mamba|rwkv"
     r"|triever|phi-?\d|mistral|mixtral|qwen|gemma|falcon|bloom|whisper|wav2vec\d?|pegasus"
-    r"|zephyr|vicuna|hermes|embedder"
+    r"|zephyr|vicuna|hermes|embedder|ranker"
     r"|resnet|yolo\w*|dino\w*|diffusion|unet|vae|gan|rm|lm|net)\b"
 )
 
@@ -447,7 +447,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"in (?:the )?docker\w*)"
         r"|\b(?:pre-commit autoupdate|update\w* (?:the )?pre-commit hooks?|docker base image"
         r"|base image (?:to|from)|(?:bump|updat|upgrad)\w* (?:the )?(?:[\w.-]+ ){0,2}base image"
-        r"|(?:use|switch to|move to) (?:an? |the )?[\w.:-]+(?: v?[\d.]+)? base image"
+        r"|(?:use|switch to|move to|update to|upgrade to) (?:an? |the )?[\w.:-]+(?: v?[\d.]+)?"
+        r" base image"
         r"|(?:docker|gpu|base|cuda) image to (?:cuda|pytorch|torch|nvidia|ubuntu|python|v?\d))\b"
         r"|^(?:update|bump|upgrade)\w* (?:the )?docker(?:file)?[\w.-]{0,20} (?:to|for) (?:use )?"
         r"[\w.-]{1,40} ?v?\d"
@@ -466,8 +467,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"\b(to|on|with|from) (the )?(hugging ?face|hf|hub|model hub|pypi|github)\b",
         "Pushing, releasing or syncing artefacts to the Hub or PyPI is sharing.",
         '"release checkpoints on huggingface", "publish to PyPI", "Sync with huggingface repo"',
-        # "Publish to PyPI workflow" sets up CI (project metadata), it publishes nothing yet
-        unless=r"\bworkflows?\b",
+        # "Publish to PyPI workflow" sets up CI (project metadata), it publishes nothing yet;
+        # a training callback that pushes checkpoints is checkpoint code
+        unless=r"\bworkflows?\b|\bcallbacks?\b",
     ),
     _msg(
         "message.checkpoint_links",
@@ -559,7 +561,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bload\w*|\bvocab\w*|\bevery\b|\boptions?\b|\bflags?\b|\bresum\w*|\bcallback\w*"
         r"|\bpreprocess\w*|\btokeni[sz]\w*|\bcomments?\b|\bgenerated\b|\bsummaries\b"
         r"|\boutputs?\b|\bsamples?\b|\bpredictions?\b|\bresults?\b|\bscores?\b|\bjudg\w*"
-        r"|\bsentence ?piece\b|\bbpe\b"
+        r"|\bsentence ?piece\b|\bbpe\b|\brestor\w*"
         r"|\bplugins?\b|\btrainer\b",
     ),
     _msg(
@@ -770,18 +772,21 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.WEAK_FILES,
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\btrain(?:ing|er)?\b|trainer\b"
         r"|^(?:[\w./()-]{1,40}: ?)?fix"
-        r"|\bgradient accumulation\b",
+        r"|\bgradient accumulation\b|\bcheckpoints?\b|\brestor\w*",
     ),
     _msg(
         "message.training_code",
         TRAINING_INFRASTRUCTURE,
         r"\b(?:pre-?training|fine-?tuning|finetuning|instruction[ -]tuning|training|tuning)"
-        r" (?:code|scripts?|loop|recipes?)\b|\bearly[ -]stopping\b|\blaunch(?:er)? scripts?\b",
+        r" (?:code|scripts?|loop|recipes?)\b|\bearly[ -]stopping\b|\blaunch(?:er)? scripts?\b"
+        # a training loss ("add matryoshka loss to biencoder", "Add CachedGISTEmbedLoss")
+        r"|^(?:[\w()-]{1,40}: ?)?(?:add|implement)\w*\b[^\n]{0,40}?\w*loss(?:es)?\b",
         "Training code named in the message (\"Add SimMIM pre-training code\", \"add instruction "
         "tuning script\") is training infrastructure even in a data or model folder.",
         '"Add pre-training code", "add instruction tuning script"',
         guard=Guard.WEAK_FILES,
-        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b",
+        unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\baux(?:iliary)?\b|\bgate\b"
+        r"|\bto (?:the )?modeling\b",
     ),
     _msg(
         "message.evaluation_code",
@@ -825,7 +830,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|(?:\b|_)(?:chat|conversation|prompt)[ _](?:template|format)s?\b|\bmixup\b|\bcutmix\b"
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
-        r"|\btransformations?\b|\bresampl\w*|\bdata[ _-]processing\b"
+        r"|\btransformations?\b|\bresampl\w*|\bdata[ _-]processing\b|\b(?:text|data) cleaning\b"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b",
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
@@ -871,7 +876,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         unless=r"\bmodel ?cards?\b|\bzoo\b|\bmodel (?:list|names?|docs?|ids?|paths?)\b"
         r"|\btests?\b|\bsav\w*|\bload\w*|\bdownload\w*|\bexamples?\b|\bserv\w*|\boptions?\b"
         r"|\bsamples?\b|\boutputs?\b|\bmodel (?:training|fine-?tuning|evaluation)\b"
-        r"|\btyp(?:e|ing) (?:hints?|annotations?)|\bdoc ?strings?\b|\bdoctests?\b",
+        r"|\btyp(?:e|ing) (?:hints?|annotations?)|\bdoc ?strings?\b|\bdoctests?\b"
+        r"|\bscripts?\b|\bfine-?tun\w*|\bloss(?:es)?\b",
     ),
     _msg(
         "message.push_to_hub_model",
@@ -975,6 +981,8 @@ _FILE_RULES: tuple[Rule, ...] = (
         "Contributor guides and developer notes (NOTES.md, TODO.md) are documentation for the "
         "project's developers.",
         "CONTRIBUTING.md, DEVELOPMENT.md, NOTES.md, TODO.md",
+        # a training chronicle (bigscience chronicles.md): the labelled sets split about evenly
+        # between internal and external documentation
         names=("notes.md", "todo.md", "dev_notes.md", "chronicles.md"),
         prefixes=("contributing", "development.md", "hacking", "dev_notes", "developer_notes",
                   "dev-notes", "developers.md", "developing"),
