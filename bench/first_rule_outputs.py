@@ -51,6 +51,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("29", "8a2a88cdf03c51504d0ed93fe11d3d3bf8010e80", ("blind29a", "blind29b")),
     ("30", "c713670071af19809c4190a45cfbf76335083029", ("blind30a", "blind30b")),
     ("31", "6020d7b8c6a95be4bb6adf3543d01d332819868f", ("blind31a", "blind31b")),
+    ("32", "2950986ec07c449b4f486798f1c1765ac9c40054", ("blind32a", "blind32b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

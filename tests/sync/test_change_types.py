@@ -798,6 +798,20 @@ CASES: list[tuple[str, str, str, list[str], list[str] | None, str, str]] = [
     ("updating to a new base image is a dependency update", GH,
      "Dockerfile: update to cuda 12.1 base image", ["Dockerfile"], ["M"], "update dependency",
      "message.dependency_bump"),
+    ("changing a DeepSpeed config's values is tuning", GH, "update deepspeed config",
+     ["src/deepspeed_config/gpt3_small_2048.json"], ["M"], "parameter tuning",
+     "fallback.parameters"),
+    ("adding a DeepSpeed config sets training up", GH, "add deepspeed zero3 bf16 config",
+     ["deepspeed_configs/zero3_bf16.json"], ["A"], "training infrastructure",
+     "message.distributed_training"),
+    ("a config without offloading is not a speed-up", GH, "add stage3 no offloading ds config",
+     ["ds_configs/stage3_no_offloading_accelerate.conf"], ["A"], "parameter tuning",
+     "fallback.parameters"),
+    ("lowering min_lr is a hyper-parameter", GH, "lower min_lr to 4e-5",
+     ["pretrain/tinyllama.py"], ["M"], "parameter tuning", "message.hyperparameters"),
+    ("developer notes under docs are internal documentation", GH,
+     "DOC: Add developer notes on running tests locally", ["docs/source/developers.md"], ["M"],
+     "internal documentation", "file.developer_notes"),
 ]
 
 

@@ -519,7 +519,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "example notebook).",
         '"docs: add tokenization example" with README.md and examples/tokenizer.ipynb',
         guard=Guard.NO_CODE,
-        unless=r"\bcontribut\w*",  # contributor guides are internal documentation
+        # contributor guides and developer notes are internal documentation
+        unless=r"\bcontribut\w*|\bdeveloper (?:notes|docs|guide)\b",
     ),
     _msg(
         "message.hub_architecture_config",
@@ -684,7 +685,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         PARAMETER_TUNING,
         r"\bhyper-?param\w*|\bhparams?\b"
         r"|\b(?:lower|raise|increas|decreas|reduc|set|chang|tun|tweak|adjust|updat|bump|doubl"
-        r"|halv|use|switch)\w*\b[^\n]{0,30}?\b(?:learning[ _-]?rates?|lr|weight[ _-]?decay"
+        r"|halv|use|switch)\w*\b[^\n]{0,30}?\b(?:learning[ _-]?rates?|(?:(?:min|max|peak|base)_)?lr"
+        r"|weight[ _-]?decay"
         r"|batch[ _-]?sizes?|warm-?up(?: steps| ratio)?|dropout(?: rate)?|epochs?|max[ _]steps"
         r"|grad(?:ient)?[ _-]?accum\w*|label[ _-]?smoothing|momentum|beta[12]|adam[ _]eps\w*"
         r"|grad(?:ient)?[ _-]?clip\w*|clip[ _-]?norm|temp(?:erature)?|top[ _-]?[pk]"
@@ -716,7 +718,10 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         guard=Guard.WEAK_FILES,
         # "add convert script for hf to megatron": a checkpoint converter (model structure)
         unless=r"\b(?:unit[ -])?tests?\b|\btesting\b|\bmoe\b|mixture[- ]of[- ]experts"
-        r"|\bconvert\w*|\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|\beval(?:uation|harness)?\b",
+        r"|\bconvert\w*|\bmodels?[ \t.]*(?:\(#\d+\))?[ \t]*$|\beval(?:uation|harness)?\b"
+        # changing the values of an existing DeepSpeed config is tuning ("update deepspeed
+        # config", labelled parameter tuning in most sets); adding one sets training up
+        r"|^(?:update|change|tweak|adjust|modify)\w*\b[^\n]{0,30}\bconfigs?\b",
     ),
     _msg(
         "message.gradient_checkpointing",
@@ -755,8 +760,10 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         '"flash_attention_2", "gradient checkpointing", "perf: cache masks"',
         guard=Guard.NOT_ONLY_DOCS_OR_DEPS,
         # a speed benchmark stays validation unless it says faster (labelling guide)
-        # "Log throughput metrics" records a training metric, it speeds nothing up
+        # "Log throughput metrics" records a training metric, it speeds nothing up; "no
+        # offloading" in a DeepSpeed config turns a speed feature off
         unless=r"^add\w* (?:unit )?tests?\b|^add\w* (?:an? )?(?:[\w-]+ )?benchmark"
+        r"|\bno[ _-]?offload"
         r"|^\[tests?\]|\bspeed up (?:the )?(?:unit )?tests\b"
         r"|^log\w* (?:the )?(?:throughput|latency|memory)",
     ),
