@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -83,6 +83,7 @@ def _open_error(path: str, err: Exception) -> StoreError:
     return StoreError(f"{path}: cannot open the store: {first}")
 
 
+_R = TypeVar("_R")
 
 _COMMIT_COLS = (
     "repo_id, sha, author_name, author_email, authored_at, authored_tz_minutes, "
@@ -148,6 +149,17 @@ def _card_from_row(r: Sequence[Any]) -> CardRecord:
         parse_error=r[6],
         truncated=bool(r[7]),
     )
+
+
+def _grouped(
+    rows: Sequence[Sequence[Any]], convert: Callable[[Sequence[Any]], _R]
+) -> dict[str, list[_R]]:
+    """Rows whose first column is the repo id, converted and grouped by repo (order kept)."""
+    out: dict[str, list[_R]] = {}
+    for r in rows:
+        out.setdefault(r[0], []).append(convert(r))
+    return out
+
 
 class Store:
     """A ptmscope store: one DuckDB file.
@@ -579,24 +591,17 @@ class Store:
     # --- bulk reads: one query for many repositories (reports over a whole study) ---------
     def commits_of(self, rids: Sequence[str]) -> dict[str, list[CommitRecord]]:
         """``commits(rid)`` for every repo in ``rids`` at once (repos without commits absent)."""
-        out: dict[str, list[CommitRecord]] = {}
-        for r in self._rows_of("commits", _COMMIT_COLS, rids, "committed_at, sha"):
-            out.setdefault(r[0], []).append(_commit_from_row(r))
-        return out
+        return _grouped(self._rows_of("commits", _COMMIT_COLS, rids, "committed_at, sha"),
+                        _commit_from_row)
 
     def commit_files_of(self, rids: Sequence[str]) -> dict[str, list[CommitFileRecord]]:
         """``commit_files(rid)`` for every repo in ``rids`` at once."""
-        out: dict[str, list[CommitFileRecord]] = {}
-        for r in self._rows_of("commit_files", _COMMIT_FILE_COLS, rids, "sha, path"):
-            out.setdefault(r[0], []).append(_commit_file_from_row(r))
-        return out
+        return _grouped(self._rows_of("commit_files", _COMMIT_FILE_COLS, rids, "sha, path"),
+                        _commit_file_from_row)
 
     def files_of(self, rids: Sequence[str]) -> dict[str, list[FileRecord]]:
         """``files(rid)`` for every repo in ``rids`` at once."""
-        out: dict[str, list[FileRecord]] = {}
-        for r in self._rows_of("files", _FILE_COLS, rids, "path"):
-            out.setdefault(r[0], []).append(_file_from_row(r))
-        return out
+        return _grouped(self._rows_of("files", _FILE_COLS, rids, "path"), _file_from_row)
 
     def cards_of(self, rids: Sequence[str]) -> dict[str, CardRecord]:
         """``card(rid)`` for every repo in ``rids`` that has a card."""
