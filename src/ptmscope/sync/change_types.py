@@ -243,17 +243,7 @@ def explain_commit(
             f"change_kinds has {len(change_kinds)} entries but files has {len(files)}"
         )
     original = (message or "")[:MAX_MESSAGE_CHARS]
-    # A squash body listing only "* Update llama.py" lines (the web editor's defaults) says
-    # which files changed, which the files already say, and no intent.
-    said = _FILE_BULLETS.sub("", original) if "\n" in original else original
-    if _FILE_LIST.match(said):
-        # "Update modeling_qwen.py, qwen_generation_utils.py and tokenization_qwen.py" names
-        # the files, which the files already say: no intent beyond "update"
-        said = _FILE_LIST.sub(r"\1", said, count=1)
-    if said[:5].lower() == "merge":
-        # merging the main branch into a feature branch brings in others' work: the branch's
-        # name ("into epwalsh/fsdp-wrap") says nothing about this commit's files
-        said = _MAIN_INTO.sub("Merge branch", said)
+    said = _intent_text(original)
     text = said.lower()
     # Evidence quotes the message as written when lower-casing kept offsets aligned.
     shown = said if len(said) == len(text) else text
@@ -283,6 +273,24 @@ def explain_commit(
     else:
         decided = _fallback_stage(text, shown, first_line, paths)
     return _learned_stage(decided, original, files, plat) if learned else decided
+
+
+def _intent_text(message: str) -> str:
+    """The message without the parts that only repeat what the files say (rules read this;
+    the token model reads the message as written)."""
+    # A squash body listing only "* Update llama.py" lines (the web editor's defaults) names
+    # the changed files and no intent.
+    said = _FILE_BULLETS.sub("", message) if "\n" in message else message
+    # "Update modeling_qwen.py, qwen_generation_utils.py and tokenization_qwen.py" names the
+    # files: no intent beyond "update".
+    listed = _FILE_LIST.match(said)
+    if listed is not None:
+        said = listed.group(1) + said[listed.end():]
+    if said[:5].lower() == "merge":
+        # merging the main branch into a feature branch brings in others' work: the branch's
+        # name ("into epwalsh/fsdp-wrap") says nothing about this commit's files
+        said = _MAIN_INTO.sub("Merge branch", said)
+    return said
 
 
 _FILE_LIST = re.compile(
@@ -326,7 +334,7 @@ def _learned_stage(
     if scored is None:
         return decided
     scores, known = scored
-    if model.classes[max(range(len(scores)), key=scores.__getitem__)] == decided.label:
+    if model.top_label(scores) == decided.label:
         return decided  # most commits: the model agrees, nothing more to compute
     guess = model.prediction(scores, known)
     if override is not None:

@@ -190,10 +190,14 @@ class TokenModel:
         sums = [sum(column) for column in zip(*(weights[t] for t in known), strict=True)]
         return [b + scale * s for b, s in zip(self.intercepts, sums, strict=True)], known
 
+    def top_label(self, scores: list[float]) -> str:
+        """The label with the highest score (no softmax needed to compare)."""
+        return self.classes[_argmax(scores)]
+
     def prediction(self, scores: list[float], known: list[str]) -> TokenPrediction:
         """Softmax, top label and evidence tokens from :meth:`scores`."""
         weights = self.weights
-        top = max(range(len(scores)), key=scores.__getitem__)
+        top = _argmax(scores)
         peak = scores[top]
         exps = [math.exp(s - peak) for s in scores]
         total = sum(exps)
@@ -209,6 +213,10 @@ class TokenModel:
             return prediction.probabilities[self.classes.index(label)]
         except (ValueError, IndexError):
             return 0.0
+
+
+def _argmax(values: list[float]) -> int:
+    return max(range(len(values)), key=values.__getitem__)
 
 
 @lru_cache(maxsize=1)
