@@ -503,7 +503,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         VALIDATION_INFRASTRUCTURE,
         r"\bscores\b|\b(?:results?|benchmark|leaderboard|evaluation|evals?|performance) tables?\b"
         r"|\b(benchmark|evaluation|eval|test|accuracy) (numbers|scores)\b"
-        r"|\b(add|update|report)\w*\b[^\n]{0,40}\bresults\b",
+        r"|\b(add|update|report)\w*\b[^\n]{0,40}\bresults\b"
+        # "Docs: Update benchmarks" over README and BENCHMARKS.md
+        r"|^(?:docs?: ?)?updat\w* (?:the )?benchmarks\s*$",
         "Scores, results tables and benchmark numbers added to documentation only are reported "
         "evaluation results: validation.",
         '"Add MMLU and GSM8K scores", "Add results table to README"',
@@ -746,7 +748,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"| requirements?| use| leak\w*)\b|latency\b|throughput\b|(?<!-)fused\b"
         r"|(?:reduc\w*|lower\w*|sav\w*|less|low|decreas\w*|cut\w*|fit\w*|minimi[sz]\w*) "
         r"(?:[\w-]+ )?memory\b|\blazy[ -]?load\w*"
-        r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|kv[ _-]?cach\w*"
+        r"|flash[ _-]?(?:attn|attention)(?:[ _-]?\d)?\b|sdpa\b|scaled_dot_product_attention\b"
+        r"|kv[ _-]?cach\w*"
         r"|cached (?:generation|inference|decoding)\b|no_grad\b|inference_mode\b"
         r"|gradient[ _-]?checkpointing\b|vram\b|out of memory\b|oom\b|torch\.compile\b"
         r"|optimi[sz]e[sd]? (?:for )?(?:speed|performance|memory|inference)\b"
@@ -764,6 +767,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         # offloading" in a DeepSpeed config turns a speed feature off
         unless=r"^add\w* (?:unit )?tests?\b|^add\w* (?:an? )?(?:[\w-]+ )?benchmark"
         r"|\bno[ _-]?offload"
+        # ZeRO offload is a DeepSpeed setting: the distributed-config conventions decide
+        r"|\b(?:zero-?[23]?|ds_config\w*|deepspeed)\b[^\n]{0,30}?\b(?:cpu[ _-]?)?offload"
         r"|^\[tests?\]|\bspeed up (?:the )?(?:unit )?tests\b"
         r"|^log\w* (?:the )?(?:throughput|latency|memory)",
     ),
@@ -786,6 +791,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         TRAINING_INFRASTRUCTURE,
         r"\b(?:pre-?training|fine-?tuning|finetuning|instruction[ -]tuning|training|tuning)"
         r" (?:code|scripts?|loop|recipes?)\b|\bearly[ -]stopping\b|\blaunch(?:er)? scripts?\b"
+        # shell scripts that run the fine-tuning experiments ("add glue experiment scripts")
+        r"|\bexperiment (?:run )?scripts\b"
         # a training loss ("add matryoshka loss to biencoder", "Add CachedGISTEmbedLoss")
         r"|^(?:[\w()-]{1,40}: ?)?(?:add|implement)\w*\b[^\n]{0,40}?\w*loss(?:es)?\b",
         "Training code named in the message (\"Add SimMIM pre-training code\", \"add instruction "
@@ -872,7 +879,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"(?:add(?:ed|s)?(?: support for)?|support(?:s|ed)?|implement\w*|port\w*)\b"
         r"[^\n]{0,30}?" + MODEL_NAMES
         # the name ends the subject: "add UniXcoder", "add bart code", "added mt5 support"
-        + r"(?:[ \t]+(?:code|models?|support|class|agent|implementation))?[ \t.]*(?:\(#\d+\))?"
+        # a class name may be quoted: "feat: add `SentenceTransformersTextEmbedder` (#5860)"
+        + r"[`'\"]?(?:[ \t]+(?:code|models?|support|class|agent|implementation))?[ \t.]*"
+        r"(?:\(#\d+\))?"
         r"[ \t]*$",
         "On GitHub, a message that adds a model (\"add multilingual xlm-r model\", \"add "
         "UniXcoder\", \"added mt5 and byt5 support\") over code files that no strong rule places "
@@ -885,6 +894,21 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bsamples?\b|\boutputs?\b|\bmodel (?:training|fine-?tuning|evaluation)\b"
         r"|\btyp(?:e|ing) (?:hints?|annotations?)|\bdoc ?strings?\b|\bdoctests?\b"
         r"|\bscripts?\b|\bfine-?tun\w*|\bloss(?:es)?\b",
+    ),
+    _msg(
+        "message.default_model",
+        MODEL_STRUCTURE,
+        r"^(?:update|use|switch|change|set|make)\w*\b[^\n]{0,40}\bdefault (?:[\w-]+ ){0,3}?"
+        r"(?:models?|packages?|charlm|pretrain\w*|embeddings?|backbones?)\b"
+        r"|\bas (?:the )?(?:new )?default\b"
+        r"|^(?:switch|change|swap)\w*\b[^\n]{0,40}?\bto [\w./-]*"
+        r"(?:bert|berta|t5|llama|gpt|minilm|mpnet|e5|bge|xlm)",
+        "Changing which pretrained model a library loads (\"switch default model to long-t5\", "
+        "\"Update the default charlm for Spanish\", \"Switch toxicity scanner to "
+        "unbiased-toxic-roberta\") changes the model users get.",
+        '"use robertuito as default model for spanish", "Update the default charlm for Hebrew"',
+        platforms=GH_ONLY,
+        guard=Guard.WEAK_FILES,
     ),
     _msg(
         "message.push_to_hub_model",
@@ -905,7 +929,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|format(?:ted)? with (?:black|ruff)|(?:run|ran|apply|applied) (?:black|ruff|isort|yapf"
         r"|pre-commit)|unused (?:[\w.-]+ )?(?:imports?|variables?|code)"
         r"|lint(?:ing|er)? (?:errors?|warnings?|fix(?:es)?|issues?)"
-        r"|fix(?:e[sd])? (?:the )?(?:py|flake8 ?)?lint(?:ing)?[ \t.]*$"
+        r"|fix(?:e[sd])? (?:the )?(?:(?:py|flake8 ?)?lint(?:ing)?|flake8|pylint|mypy|ruff)[ \t.]*$"
         r"|code style|pre-commit\.com hooks|cosmetic\w*|small tweaks|make (?:style|quality|fixup)"
         r"|(?:black|isort|ruff|yapf) format\w*"
         r"|^(?:(?:chore|fix|style)(?:\([^)\n]{0,40}\))?: ?)?"
@@ -1269,6 +1293,9 @@ _FILE_RULES: tuple[Rule, ...] = (
         # a trainer in a model folder (stanza/models/pos/trainer.py) is training code; CUDA
         # sources are kernels (file.performance_code)
         except_substrings=("trainer", ".cu"),
+        # tests/models/bert/__init__.py belongs to the tests; layers/quantization/ to the
+        # quantization code (file.performance_code)
+        except_dirs=("tests", "test", "ut", "quantization"),
         weak=True,
     ),
     _file(
@@ -1746,7 +1773,8 @@ DEPENDENCY_EVIDENCE = _p(
     r"\bdependenc\w*|\bdeps\b|\brequire(ments?|s|d)?\b|\binstall_requires\b|\bextras?\b"
     # "add decord for video loading": a package added for a purpose
     r"|^add\w* (?!support\b)[\w.-]{2,40} (?:for|to support|as a)\b"
-    r"|\bto setup(?:\.py|\.cfg)?\s*$|\bfrom (?:setup\.(?:py|cfg)|pyproject\.toml)\b"
+    r"|\bto setup(?:\.py|\.cfg)?\s*$|^add\w* [\w.-]{2,40} to pyproject(?:\.toml)?\s*$"
+    r"|\bfrom (?:setup\.(?:py|cfg)|pyproject\.toml)\b"
     r"|\boptional\b|\b(torch|pytorch|transformers|numpy|scipy|einops|accelerate|sentencepiece"
     r"|tiktoken|tokenizers|safetensors|datasets|peft|bitsandbytes|deepspeed|flash[-_]attn"
     r"|xformers|triton|vllm|protobuf|pandas|tqdm|wandb|tensorboard|jax|flax|tensorflow|onnx\w*"
