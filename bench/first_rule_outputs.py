@@ -53,6 +53,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("31", "6020d7b8c6a95be4bb6adf3543d01d332819868f", ("blind31a", "blind31b")),
     ("32", "2950986ec07c449b4f486798f1c1765ac9c40054", ("blind32a", "blind32b")),
     ("33", "1abbeb8e2f4d07993f32cd7e8acd9230de1ae1f9", ("blind33a", "blind33b")),
+    ("34", "cc921b7877a64c993cb10ecfac6c6c4c87b7c6e1", ("blind34a", "blind34b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

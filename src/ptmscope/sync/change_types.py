@@ -475,13 +475,13 @@ def _file_stage(text: str, paths: list[_Path], named: bool) -> Classification | 
     # tokenizer files uploaded with weights ship the model they belong to (a quarter vote each)
     with_weights = any(p.rule is not None and p.rule.id == _WEIGHTS_RULE for p in paths)
     for p in paths:
-        if p.rule is not None:
+        if p.rule is not None and p.vote is not None:
             weight = p.rule.weight
             if (with_code and p.rule.id == _DOC_PAGES_RULE) or (
                 with_weights and p.rule.id == _TOKENIZER_RULE
             ):
                 weight = min(weight, 0.25)
-            weights[p.rule.vote] = weights.get(p.rule.vote, 0.0) + weight
+            weights[p.vote] = weights.get(p.vote, 0.0) + weight
     if not weights:
         return None
     if all(p.rule is None or p.rule.weight < 1.0 for p in paths) and _has_unknown_code(paths):
@@ -579,11 +579,18 @@ def _paths(
     files: Sequence[str], kinds: Sequence[str] | None, platform: str
 ) -> list[_Path]:
     out: list[_Path] = []
+    added_votes = False
     for i, raw in enumerate(files[:MAX_FILES]):
         path = str(raw)[-MAX_PATH_CHARS:]
         kind = str(kinds[i]).upper()[:1] if kinds is not None else "M"
         rule = _path_rule(path, platform)
-        out.append(_Path(path, kind, rule, rule.vote if rule is not None else None))
+        vote = None if rule is None else rule.vote_for(kind)
+        added_votes = added_votes or (rule is not None and vote != rule.vote)
+        out.append(_Path(path, kind, rule, vote))
+    if added_votes and any(p.rule is not out[0].rule for p in out):
+        # an added file votes differently only when its kind of file is the whole change
+        # (Rule.added_vote): an added DeepSpeed config next to training YAML is one more config
+        out = [p if p.rule is None else p._replace(vote=p.rule.vote) for p in out]
     return out
 
 
@@ -719,7 +726,7 @@ def _named_file(first_line: str, platform: str) -> list[_Path]:
     verb, name = found.group(1), found.group(found.lastindex or 0)
     kind = "D" if verb.startswith("delete") else "A" if verb.startswith(("create", "add")) else "M"
     rule = _path_rule(name, platform)
-    return [_Path(name, kind, rule, rule.vote if rule is not None else None)]
+    return [_Path(name, kind, rule, rule.vote_for(kind) if rule is not None else None)]
 
 
 def _base_name(path: str) -> str:
