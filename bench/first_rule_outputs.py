@@ -54,6 +54,7 @@ ROUNDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("32", "2950986ec07c449b4f486798f1c1765ac9c40054", ("blind32a", "blind32b")),
     ("33", "1abbeb8e2f4d07993f32cd7e8acd9230de1ae1f9", ("blind33a", "blind33b")),
     ("34", "cc921b7877a64c993cb10ecfac6c6c4c87b7c6e1", ("blind34a", "blind34b")),
+    ("35", "5673c288a20f6feaa53dcbf28dacd2dfd3759212", ("blind35a", "blind35b")),
 )
 
 #: Runs inside the old checkout: its own rules, the current labelled files (given as paths).

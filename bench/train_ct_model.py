@@ -48,7 +48,7 @@ from ptmscope.sync.ct_learned import (
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FIRST_RULES = DATA / "ct_first_rules.json"
 #: The newest blind sets: unseen by the rules and by the model (measured, never trained on).
-DEFAULT_HOLD_OUT = ("commits_blind35a.jsonl", "commits_blind35b.jsonl")
+DEFAULT_HOLD_OUT = ("commits_blind36a.jsonl", "commits_blind36b.jsonl")
 #: Inverse regularisation strength of the token model. Leave-one-round-out over rounds 8-29
 #: (GitHub, rules + token model + override model): C=2 0.934, 5 0.937, 10 0.940, 20 0.942,
 #: 50 0.943, 100 0.943; 20 is the smallest value on the plateau.

@@ -669,7 +669,10 @@ def _path_rule(path: str, platform: str) -> Rule | None:
             continue
         if rule.except_dirs and not rule.except_dirs.isdisjoint(dirs):
             continue
-        if by_base or rule.matches_dirs(dirs):
+        # Rule.matches_dirs, inlined: this loop runs for every path no cache has seen
+        if by_base or not rule.dirs.isdisjoint(dirs) or (
+            rule.dir_prefixes and any(d.startswith(rule.dir_prefixes) for d in dirs)
+        ):
             return rule
     return None
 

@@ -498,6 +498,8 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         platforms=GH_ONLY,
         guard=Guard.ONLY_DOCS,
         unless=r"\blink to (?:the )?(?:hugging ?face|hf)(?: hub)? (?:models|page)\b"
+        r"|\blinks? to (?:the )?(?:[\w-]+ ){0,2}models? (?:on|at) (?:the )?"
+        r"(?:hugging ?face|hf|hub)\b"
         r"|\bmodel ?cards?\b|\bmodel (?:docs?|documentation|descriptions?|overview)\b"
         r"|\b(?:usage|examples?|instructions?|how to|results?|scores?|benchmarks?|tables?"
         r"|demos?)\b"
@@ -579,7 +581,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bpreprocess\w*|\btokeni[sz]\w*|\bcomments?\b|\bgenerated\b|\bsummaries\b"
         r"|\boutputs?\b|\bsamples?\b|\bpredictions?\b|\bresults?\b|\bscores?\b|\bjudg\w*"
         r"|\bsentence ?piece\b|\bbpe\b|\brestor\w*"
-        r"|\bplugins?\b|\btrainer\b",
+        r"|\bplugins?\b|\btrainer\b|\b(?:un|re)?shard\w*",
     ),
     _msg(
         "message.sample_outputs",
@@ -641,6 +643,16 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         "it names (\"Add TODO for kv-cache eviction\" is not a performance change).",
         '"Add TODO for ...", "FIXME note in trainer"',
         guard=Guard.CODE_ONLY,
+    ),
+    _msg(
+        "message.developer_notes",
+        INTERNAL_DOCUMENTATION,
+        r"\b(?:dev|developer|maintainer|contributor)s?['’]? (?:notes?|docs|guide|documentation)\b",
+        "Notes for the project's developers (\"add dev notes on building wheels\", \"Add "
+        "developer docs for the sparsity kernels\") are internal documentation, also in a "
+        "README or docs page.",
+        '"add dev notes on building wheels", "Add developer docs for the kernels"',
+        guard=Guard.ONLY_DOCS,
     ),
     _msg(
         "message.todo_list",
@@ -727,7 +739,10 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\bdistributed (?:training|data parallel|launch\w*)\b|\bddp\b|\bfsdp\b|\bdeepspeed\b"
         r"|\bzero-?[123]\b|\bmulti-?(?:gpu|node) (?:training|support|launch\w*)\b|\bmegatron\b"
         r"|\btorchrun\b|\bslurm\b|\bresume (?:training|from checkpoint)\b|\bgradient accumulation\b"
-        r"|\bsav\w* (?:the )?(?:best|last|latest|top-?k) (?:checkpoints?|models?)\b",
+        r"|\bsav\w* (?:the )?(?:best|last|latest|top-?k) (?:checkpoints?|models?)\b"
+        # a checkpoint schedule: "save the model every N steps", "checkpoint every N steps"
+        r"|\bsav\w* (?:the )?(?:models?|checkpoints?|weights) (?:every|each|after each)\b"
+        r"|\bsave[_ ]steps\b|\bcheckpoint(?:ing)? (?:every|interval|frequency)\b",
         "Distributed and multi-GPU training (parallelism, DDP/FSDP/DeepSpeed, launchers, "
         "resuming, gradient accumulation) is training infrastructure, also in model code.",
         '"Add pipeline parallelism", "support FSDP", "multi-node training with torchrun"',
@@ -859,8 +874,9 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|\brandaugment\b|\bspecaugment\b|\btransforms\b|\bbpe\b|\bsentencepiece\b|\bwordpiece\b"
         r"|\bfeaturi[sz]\w*|\bdecontaminat\w*|\blower-?cas\w*|\bfilter\w* (?:out )?duplicates?\b"
         r"|\btransformations?\b|\bresampl\w*|\bdata[ _-]processing\b|\b(?:text|data) cleaning\b"
+        r"|\bdata[ _-]prep(?:aration|aring)?\b"
         r"|\bquality (?:filter\w*|classifier|taggers?|signals?)\b"
-        r"|^(?:fix|update|change)\w* (?:the )?prompts?\b",  # "Fix prompt for llama2"
+        r"|^(?:fix|update|change)\w* (?:the )?prompts?(?: for\b|[ \t.]*$)",  # "Fix prompt for X"
         "Data preparation named in the message (augmentation, transforms, cleaning, tokenising, "
         "conversation templates) is preprocessing, even in a data or training file.",
         '"add RandAugment", "random crop augmentation", "add llama-2 conversation template"',
@@ -918,7 +934,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"^(?:update|use|switch|change|set|make)\w*\b[^\n]{0,40}\bdefault (?:[\w-]+ ){0,3}?"
         r"(?:models?|packages?|charlm|pretrain\w*|embeddings?|backbones?)\b"
         r"|\bas (?:the )?(?:new )?default\b"
-        r"|^(?:switch|change|swap)\w*\b[^\n]{0,40}?\bto [\w./-]*"
+        r"|^(?:switch|change|swap|update|upgrade)\w*\b[^\n]{0,40}?\bto [\w./-]*"
         r"(?:bert|berta|t5|llama|gpt|minilm|mpnet|e5|bge|xlm)",
         "Changing which pretrained model a library loads (\"switch default model to long-t5\", "
         "\"Update the default charlm for Spanish\", \"Switch toxicity scanner to "
@@ -1330,7 +1346,10 @@ _FILE_RULES: tuple[Rule, ...] = (
         "checkpoint.py, checkpointing/",
         names=("loss.py", "losses.py", "scheduler.py", "schedulers.py", "lr_scheduler.py",
                "callbacks.py", "callback.py", "optimizer.py", "optimizers.py", "optim.py"),
-        prefixes=("loss_", "lr_sched", "callback", "checkpoint", "model_checkpoint", "ckpt"),
+        # resharding and unsharding scripts split or merge training checkpoints (labelling
+        # guide: training infrastructure)
+        prefixes=("loss_", "lr_sched", "callback", "checkpoint", "model_checkpoint", "ckpt",
+                  "reshard", "unshard"),
         suffixes=("_loss.py", "_losses.py", "_scheduler.py", "_callback.py", "_callbacks.py",
                   "_optimizer.py"),
         dirs=("losses", "loss", "scheduler", "schedulers", "lr_scheduler", "callbacks",
