@@ -929,7 +929,7 @@ _MESSAGE_RULES: tuple[Rule, ...] = (
         r"|^(?:[\w()-]{1,40}: ?)?add\w* `[^`\n]{1,30}` to\b",
     ),
     _msg(
-        "message.default_model",
+        "message.model_choice",
         MODEL_STRUCTURE,
         r"^(?:update|use|switch|change|set|make)\w*\b[^\n]{0,40}\bdefault (?:[\w-]+ ){0,3}?"
         r"(?:models?|packages?|charlm|pretrain\w*|embeddings?|backbones?)\b"
