@@ -584,9 +584,13 @@ def _paths(
         path = str(raw)[-MAX_PATH_CHARS:]
         kind = str(kinds[i]).upper()[:1] if kinds is not None else "M"
         rule = _path_rule(path, platform)
-        vote = None if rule is None else rule.vote_for(kind)
-        added_votes = added_votes or (rule is not None and vote != rule.vote)
-        out.append(_Path(path, kind, rule, vote))
+        if rule is None:
+            out.append(_Path(path, kind, None, None))
+        elif kind == "A" and rule.added_vote is not None:
+            added_votes = True
+            out.append(_Path(path, kind, rule, rule.added_vote))
+        else:
+            out.append(_Path(path, kind, rule, rule.vote))
     if added_votes and any(p.rule is not out[0].rule for p in out):
         # an added file votes differently only when its kind of file is the whole change
         # (Rule.added_vote): an added DeepSpeed config next to training YAML is one more config
